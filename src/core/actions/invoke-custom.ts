@@ -1,0 +1,89 @@
+// Invoking a custom action (sync-core §5.6 under D7, D11, D12, D14): checks, writes, cooldown,
+// result. Everything is decided against one snapshot; the service commits the batch. Pure.
+import { compileCel, evaluateToJson, runCel, fromCel, toCel, type CelValue } from '../cel/index.js';
+import { SyncError } from '../errors.js';
+import type { Json, JsonObject } from '../json.js';
+import { nextEntry } from '../room/entries.js';
+import { encodeAction } from '../room/record-codec.js';
+import { HELP_SCOPE, RECORD_SCOPES, type ActionRecord, type TimerState } from '../room/model.js';
+import { emptyBatch, type RoomState } from '../room/room-state.js';
+import { startTimer, timerLive } from '../room/timers.js';
+import { ReadSession, registrar } from '../read/read-session.js';
+import { canReadScope, type Reader } from '../read/policy.js';
+import { systemHelpVersion } from '../help/system-help.js';
+import type { InvocationOutcome, InvokeEnv } from './invocation.js';
+import { checkParams } from './params.js';
+import { planWrites } from './write-plan.js';
+
+export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonObject): InvocationOutcome {
+  checkLifecycle(action, env.now);
+  const reader: Reader = { agentId: env.actor.agentId, admin: env.actor.admin };
+  const session = new ReadSession(env.room, reader, env.now);
+  const owner = registrar(action.scope);
+  if (action.enabled) {
+    const enabled = evaluateToJson(compileCel(action.enabled, 'enabled'), session.context(owner), 'enabled', { action: action.id });
+    if (enabled !== true) throw new SyncError('action_disabled', `The action ${action.id} is not enabled right now.`, { action: action.id });
+  }
+  const params = checkParams(action.params, given);
+  const celParams = toCel(params) as Record<string, CelValue>;
+  const context = session.context(owner, celParams);
+  if (action.if) {
+    const holds = evaluateToJson(compileCel(action.if, 'if'), context, 'if', { action: action.id });
+    if (holds !== true) {
+      throw new SyncError('precondition_failed', `The precondition of ${action.id} does not hold.`, { action: action.id, expression: action.if });
+    }
+  }
+  const self = env.actor.agentId ?? '';
+  const plan = planWrites(action.writes, {
+    room: env.room,
+    now: env.now,
+    hasher: env.hasher,
+    actionId: action.id,
+    invoker: env.actor.agentId,
+    owner,
+    registrarAdmin: action.registered_by_admin,
+    vars: { self, now: new Date(env.now).toISOString(), params },
+    celContext: context,
+    systemVersion: (scope, key) => (scope === HELP_SCOPE ? systemHelpVersion(key, env.hasher) : null),
+  });
+  const batch = emptyBatch();
+  batch.entries.push(...plan.changes);
+  Object.assign(batch.counters, plan.counters);
+  if (action.on_invoke) batch.entries.push(cooldownChange(env, action));
+  const visibleWrites = plan.records.map((r) => (canReadScope(reader, r.scope) ? r : { scope: r.scope, key: r.key, ...(r.deleted ? { deleted: true as const } : {}) }));
+  return {
+    status: 200,
+    body: { invoked: true, action: action.id, agent: env.actor.agentId, params, writes: visibleWrites },
+    batch,
+    writes: plan.records,
+    finish: action.result ? (room) => ({ result: resultValue(room, reader, action, celParams, env.now) }) : undefined,
+  };
+}
+
+function checkLifecycle(action: ActionRecord, now: number): void {
+  for (const timer of [action.runtimeTimer, action.cooldown]) {
+    if (timerLive(timer, now)) continue;
+    if (timer!.effect === 'delete') throw new SyncError('action_expired', `The action ${action.id} has expired.`, { action: action.id });
+    throw cooldownError(action, timer!);
+  }
+}
+
+function cooldownError(action: ActionRecord, timer: TimerState): SyncError {
+  const details: Record<string, unknown> = { action: action.id };
+  if (timer.expiresAt !== undefined) details.available_at = new Date(timer.expiresAt).toISOString();
+  if (timer.ticksLeft !== undefined) details.ticks_remaining = timer.ticksLeft;
+  return new SyncError('action_cooldown', `The action ${action.id} is cooling down.`, details);
+}
+
+function cooldownChange(env: InvokeEnv, action: ActionRecord) {
+  const updated: ActionRecord = { ...action, cooldown: startTimer(action.on_invoke!.timer, env.now) };
+  const prev = env.room.entry(RECORD_SCOPES.actions, action.id);
+  return { op: 'put' as const, entry: nextEntry(prev, { scope: RECORD_SCOPES.actions, key: action.id, value: encodeAction(updated), writer: prev?.writer ?? null }, env.now, env.hasher) };
+}
+
+// The result sees the state after the writes; a failing result does not undo them.
+function resultValue(room: RoomState, reader: Reader, action: ActionRecord, params: Record<string, CelValue>, now: number): Json {
+  const session = new ReadSession(room, reader, now);
+  const outcome = runCel(compileCel(action.result!, 'result'), session.context(registrar(action.scope), params));
+  return outcome.ok ? fromCel(outcome.value) : { _error: outcome.error.detail };
+}

@@ -1,0 +1,188 @@
+// Turn an action's write templates into entry changes (sync-core §5.7 under D3, D4, D7, D8).
+// Writes apply in order on an overlay, so two writes to one key compose. Nothing is written
+// here: the result is a list of changes the service commits atomically (D11). Pure.
+import { compileCel, evaluateToJson } from '../cel/index.js';
+import { SyncError } from '../errors.js';
+import type { Json } from '../json.js';
+import { deepMerge, isPlainObject } from '../json.js';
+import type { Hasher } from '../ports/hasher.js';
+import { isValidKey, isValidScopeName } from '../../protocol/index.js';
+import { entryGone, nextEntry } from '../room/entries.js';
+import { CONFIG_SCOPE, HELP_SCOPE, RESERVED_SCOPES, type Entry, type WriteRecord, type WriteTemplate } from '../room/model.js';
+import type { EntryChange, RoomState } from '../room/room-state.js';
+import { startTimer } from '../room/timers.js';
+import { isAgentScope } from '../read/policy.js';
+import { renderText, renderValue, type TemplateVars } from './templates.js';
+
+export interface WritePlanContext {
+  room: RoomState;
+  now: number;
+  hasher: Hasher;
+  actionId: string;
+  /** The invoking agent (`${self}`), or null for an admin acting as nobody. */
+  invoker: string | null;
+  /** The agent owning the action, if it is owned (registrar bridging, D7). */
+  owner: string | null;
+  /** Whether the action was registered by a room admin (may write `_config`). */
+  registrarAdmin: boolean;
+  vars: TemplateVars;
+  /** The pre-write invocation context, params bound, for `expr` values. */
+  celContext: object;
+  /** The current version of a system help text, used as `_help` proof of read when no override exists. */
+  systemVersion(scope: string, key: string): string | null;
+}
+
+export interface WritePlan {
+  changes: EntryChange[];
+  records: WriteRecord[];
+  counters: Record<string, number>;
+}
+
+export function planWrites(templates: WriteTemplate[], ctx: WritePlanContext): WritePlan {
+  const overlay = new Map<string, Entry | null>();
+  const plan: WritePlan = { changes: [], records: [], counters: {} };
+  templates.forEach((template, index) => planOne(template, index, ctx, overlay, plan));
+  return plan;
+}
+
+function planOne(t: WriteTemplate, index: number, ctx: WritePlanContext, overlay: Map<string, Entry | null>, plan: WritePlan): void {
+  const scope = resolveScope(t, ctx);
+  const keyless = t.append === true && (t.key === undefined || renderText(t.key, ctx.vars) === '');
+  const key = keyless ? nextKeylessKey(scope, ctx, plan) : resolveKey(t, index, ctx);
+  const id = `${scope}\u0000${key}`;
+  const stored = overlay.has(id) ? (overlay.get(id) ?? undefined) : ctx.room.entry(scope, key);
+  const current = entryGone(stored, ctx.now) ? undefined : stored;
+  if (t.if_version !== undefined) checkVersion(t, scope, key, current, ctx);
+
+  if (t.delete === true) {
+    overlay.set(id, null);
+    if (stored) plan.changes.push({ op: 'delete', scope, key });
+    plan.records.push({ scope, key, deleted: true });
+    return;
+  }
+  const { value, record } = computeValue(t, index, scope, key, current, keyless, ctx);
+  const keepsRow = t.increment !== undefined && t.increment !== false && current !== undefined && !isPlainObject(t.merge);
+  const entry = nextEntry(stored, {
+    scope,
+    key,
+    value,
+    writer: ctx.invoker,
+    sortKey: keyless ? Number(key) : undefined,
+    timer: keepsRow ? current!.timer : t.timer ? startTimer(t.timer, ctx.now) : null,
+    enabled: keepsRow ? current!.enabled : (t.enabled ?? null),
+    enabledAuthority: keepsRow ? current!.enabledAuthority : enabledAuthority(scope, ctx),
+  }, ctx.now, ctx.hasher);
+  overlay.set(id, entry);
+  plan.changes.push({ op: 'put', entry });
+  plan.records.push(record);
+}
+
+// `enabled` on an entry is evaluated with the action owner's authority, else the scope owner's.
+function enabledAuthority(scope: string, ctx: WritePlanContext): string | null {
+  if (ctx.owner) return ctx.owner;
+  if (ctx.registrarAdmin) return '*';
+  return isAgentScope(scope) ? scope : null;
+}
+
+function resolveScope(t: WriteTemplate, ctx: WritePlanContext): string {
+  const scope = renderText(t.scope ?? '_shared', ctx.vars);
+  if (!isValidScopeName(scope) || scope === 'self') {
+    throw new SyncError('invalid_scope', `The write targets the scope ${JSON.stringify(scope)}, which is not a valid scope name.`, {
+      action: ctx.actionId,
+      scope,
+    });
+  }
+  if (RESERVED_SCOPES.has(scope) && !(scope === CONFIG_SCOPE && ctx.registrarAdmin)) {
+    throw new SyncError('reserved_scope', `Actions cannot write the reserved scope ${scope}.`, { action: ctx.actionId, scope });
+  }
+  if (isAgentScope(scope) && scope !== ctx.invoker && scope !== ctx.owner) {
+    throw new SyncError('scope_denied', `The action ${ctx.actionId} cannot write to the private scope ${scope}.`, {
+      action: ctx.actionId,
+      scope,
+      hint: 'Private scopes are written only by their agent or by actions that agent owns.',
+    });
+  }
+  return scope;
+}
+
+function resolveKey(t: WriteTemplate, index: number, ctx: WritePlanContext): string {
+  const key = t.key === undefined ? '' : renderText(t.key, ctx.vars);
+  if (key === '') {
+    throw new SyncError('write_key_required', `Write ${index} of ${ctx.actionId} resolved to an empty key.`, {
+      action: ctx.actionId,
+      write: t as unknown as Json,
+      hint: 'Give a key, pass the params it uses, or use append: true without a key for a log.',
+    });
+  }
+  if (!isValidKey(key)) throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} resolved to a key that is too long.`, { action: ctx.actionId });
+  return key;
+}
+
+function nextKeylessKey(scope: string, ctx: WritePlanContext, plan: WritePlan): string {
+  const name = `scope:${scope}`;
+  const next = (plan.counters[name] ?? ctx.room.counter(name)) + 1;
+  plan.counters[name] = next;
+  return String(next);
+}
+
+function checkVersion(t: WriteTemplate, scope: string, key: string, current: Entry | undefined, ctx: WritePlanContext): void {
+  const expected = typeof t.if_version === 'string' ? renderText(t.if_version, ctx.vars) : String(t.if_version);
+  const currentVersion = current?.version ?? (scope === HELP_SCOPE ? ctx.systemVersion(scope, key) : null);
+  if (currentVersion === null) {
+    if (expected === '') return;
+    throw new SyncError('not_found', `The key ${scope}.${key} does not exist; use if_version "" to create it.`, { scope, key });
+  }
+  if (expected === currentVersion) return;
+  const readable = !isAgentScope(scope) || scope === ctx.invoker || scope === ctx.owner;
+  throw new SyncError('version_conflict', `The key ${scope}.${key} has changed since the version you read.`, {
+    scope,
+    key,
+    expected_version: expected,
+    current: current
+      ? { version: current.version, revision: current.revision, ...(readable ? { value: current.value } : {}) }
+      : { version: currentVersion, revision: 0 },
+  });
+}
+
+function computeValue(t: WriteTemplate, index: number, scope: string, key: string, current: Entry | undefined, keyless: boolean, ctx: WritePlanContext): { value: Json; record: WriteRecord } {
+  if (isPlainObject(t.merge)) {
+    const payload = renderValue(t.merge, ctx.vars) ?? {};
+    return { value: deepMerge(current?.value, payload), record: { scope, key, merge: payload } };
+  }
+  const given = resolveGiven(t, index, key, ctx);
+  if (t.increment !== undefined && t.increment !== false) {
+    const value = increment(t, given, current, ctx, scope, key);
+    return { value, record: { scope, key, value } };
+  }
+  if (given === undefined) {
+    throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} has no value.`, { action: ctx.actionId, key, reason: 'value is required' });
+  }
+  if (t.append === true && !keyless) {
+    const base = current?.value;
+    const list = base === undefined ? [] : Array.isArray(base) ? [...base] : [base];
+    list.push(given);
+    return { value: list, record: { scope, key, value: given } };
+  }
+  return { value: given, record: { scope, key, value: given } };
+}
+
+function resolveGiven(t: WriteTemplate, index: number, key: string, ctx: WritePlanContext): Json | undefined {
+  if (t.expr === true && typeof t.value === 'string') {
+    const field = `writes[${index}].value`;
+    return evaluateToJson(compileCel(t.value, field), ctx.celContext, field, { key });
+  }
+  return renderValue(t.value, ctx.vars);
+}
+
+function increment(t: WriteTemplate, given: Json | undefined, current: Entry | undefined, ctx: WritePlanContext, scope: string, key: string): number {
+  const raw = typeof t.increment === 'number' ? t.increment : typeof t.increment === 'string' ? renderValue(t.increment, ctx.vars) : (given ?? 1);
+  const amount = raw === null || raw === undefined ? 1 : raw;
+  if (typeof amount !== 'number' || !Number.isFinite(amount)) {
+    throw new SyncError('invalid_write', `The increment for ${scope}.${key} must be a number.`, { action: ctx.actionId, key, reason: 'increment amount is not a number', amount });
+  }
+  const base = current?.value ?? 0;
+  if (typeof base !== 'number') {
+    throw new SyncError('invalid_write', `Cannot increment ${scope}.${key}: it holds a ${base === null ? 'null' : Array.isArray(base) ? 'list' : typeof base}, not a number.`, { action: ctx.actionId, key, reason: 'current value is not a number' });
+  }
+  return base + amount;
+}

@@ -1,0 +1,76 @@
+// Conversion between JSON values and CEL runtime values (D5). Pure.
+// Whole JSON numbers become CEL ints (BigInt); every other number is a double.
+import type { Json } from '../json.js';
+
+export type CelValue = unknown;
+
+/** JSON → CEL: integral numbers become BigInt, recursively. Returns new containers. */
+export function toCel(value: Json | undefined): CelValue {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toCel);
+  const out: Record<string, CelValue> = {};
+  for (const key of Object.keys(value)) out[key] = toCel(value[key]);
+  return out;
+}
+
+/** CEL → JSON: BigInt and CEL wrapper types become plain JSON, recursively. */
+export function fromCel(value: CelValue): Json {
+  switch (typeof value) {
+    case 'bigint':
+      return Number(value);
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'undefined':
+      return null;
+    case 'object':
+      return fromCelObject(value);
+    default:
+      return String(value);
+  }
+}
+
+function fromCelObject(value: object | null): Json {
+  if (value === null) return null;
+  if (Array.isArray(value)) return value.map(fromCel);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return bytesToBase64(value);
+  if (value instanceof Map) {
+    const out: Record<string, Json> = {};
+    for (const [k, v] of value) out[String(k)] = fromCel(v);
+    return out;
+  }
+  if (value instanceof Set) return [...value].map(fromCel);
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) return celWrapperToJson(value);
+  const out: Record<string, Json> = {};
+  for (const key of Object.keys(value)) out[key] = fromCel((value as Record<string, CelValue>)[key]);
+  return out;
+}
+
+// CEL's own value classes: uint renders as a number, duration ("3s") and type as their text.
+function celWrapperToJson(value: object): Json {
+  const primitive = (value as { valueOf(): unknown }).valueOf();
+  return typeof primitive === 'bigint' ? Number(primitive) : String(value);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!;
+    out += i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=';
+    out += i + 2 < bytes.length ? B64[n & 63]! : '=';
+  }
+  return out;
+}
+
+/** CEL truthiness as the engine uses it for conditions: only `true` counts. */
+export function isTrue(value: CelValue): boolean {
+  return value === true;
+}

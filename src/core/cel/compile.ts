@@ -1,0 +1,111 @@
+// Compile CEL source once (parse, type-check, safety checks) and cache the result. Pure.
+import { SyncError } from '../errors.js';
+import { CEL_LIMITS, celEnvironment } from './environment.js';
+import { extractDeps, type Dep } from './deps.js';
+import { unsafeRegexReason } from './regex-safety.js';
+import { hintFor } from './hints.js';
+
+export type CelStage = 'limits' | 'parse' | 'check';
+
+export interface CompiledExpression {
+  readonly source: string;
+  readonly deps: ReadonlySet<Dep>;
+  /** The statically known result type (`bool`, `int`, `dyn`, …). */
+  readonly type: string;
+  /** Evaluate against a context object; throws on evaluation errors. */
+  readonly run: (context: object) => unknown;
+}
+
+interface CelErrorLike {
+  code?: string;
+  summary?: string;
+  message?: string;
+  range?: { start: number; end: number };
+}
+
+const CACHE_LIMIT = 20_000;
+const cache = new Map<string, CompiledExpression>();
+
+/** Compile `source` for the named field, throwing `400 invalid_cel` with stage, detail and hint. */
+export function compileCel(source: unknown, field: string, options: { boolean?: boolean } = {}): CompiledExpression {
+  if (typeof source !== 'string' || source.trim() === '') {
+    throw invalid(field, 'limits', 'the expression must be a non-empty string', 'empty');
+  }
+  const cached = cache.get(source);
+  const compiled = cached ?? compileFresh(source, field);
+  if (!cached) remember(source, compiled);
+  if (options.boolean && compiled.type !== 'bool' && compiled.type !== 'dyn') {
+    throw invalid(field, 'check', `the expression must evaluate to a bool, but it yields ${compiled.type}`, 'not_bool');
+  }
+  return compiled;
+}
+
+function remember(source: string, compiled: CompiledExpression): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(source, compiled);
+}
+
+function compileFresh(source: string, field: string): CompiledExpression {
+  if (source.length > CEL_LIMITS.maxSourceLength) {
+    throw invalid(field, 'limits', `the expression is longer than ${CEL_LIMITS.maxSourceLength} characters`, 'too_long');
+  }
+  let parsed: ReturnType<typeof celEnvironment.parse>;
+  try {
+    parsed = celEnvironment.parse(source);
+  } catch (error) {
+    throw fromCelError(field, 'parse', error);
+  }
+  const checked = parsed.check() as { valid: boolean; type?: string; error?: unknown };
+  if (!checked.valid) throw fromCelError(field, 'check', checked.error);
+  checkCalls(parsed.ast, field);
+  return { source, deps: extractDeps(parsed.ast), type: checked.type ?? 'dyn', run: parsed };
+}
+
+// `matches()` must use a literal, backtracking-safe pattern; internal helpers are not callable.
+function checkCalls(node: unknown, field: string): void {
+  if (Array.isArray(node)) return node.forEach((n) => checkCalls(n, field));
+  if (typeof node !== 'object' || node === null || !('op' in node)) return;
+  const { op, args } = node as { op: string; args: unknown };
+  if ((op === 'call' || op === 'rcall') && Array.isArray(args)) {
+    const name = args[0] as string;
+    if (name.startsWith('__')) throw invalid(field, 'check', `unknown function ${name}`, 'unknown_function');
+    if (name === 'matches') checkPattern(op === 'rcall' ? (args[2] as unknown[])[0] : (args[1] as unknown[])[1], field);
+  }
+  checkCalls(args, field);
+}
+
+function checkPattern(arg: unknown, field: string): void {
+  const literal = arg as { op?: string; args?: unknown } | undefined;
+  if (literal?.op !== 'value' || typeof literal.args !== 'string') {
+    throw invalid(field, 'check', 'matches() needs a string literal pattern', 'dynamic_regex');
+  }
+  const reason = unsafeRegexReason(literal.args);
+  if (reason) throw invalid(field, 'check', `the pattern ${JSON.stringify(literal.args)} is refused: ${reason}`, 'unsafe_regex');
+}
+
+function fromCelError(field: string, stage: CelStage, error: unknown): SyncError {
+  const e = (error ?? {}) as CelErrorLike;
+  const summary = e.summary ?? e.message ?? String(error);
+  const details: Record<string, unknown> = {};
+  if (e.range) details.position = e.range.start;
+  return invalid(field, stage, summary, e.code ?? stage, details);
+}
+
+function invalid(field: string, stage: CelStage, detail: string, code: string, extra: Record<string, unknown> = {}): SyncError {
+  return new SyncError('invalid_cel', `The ${field} expression is not valid CEL: ${detail}.`, {
+    field,
+    stage,
+    detail,
+    ...extra,
+    hint: hintFor(code, detail),
+  });
+}
+
+/** Compile an expression that was validated when it was stored; null if it no longer compiles. */
+export function compileStored(source: string, field: string): CompiledExpression | null {
+  try {
+    return compileCel(source, field);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,25 @@
+// One-line fixes for the CEL errors agents hit most often (D5: "a type error's message says how to fix it").
+
+const HINTS: Record<string, string> = {
+  empty: 'Pass a CEL expression as a string, for example "state._shared.turn > 0".',
+  too_long: 'Split the logic into views and reference them as views["id"].',
+  not_bool: 'Compare the value, for example "state._shared.count > 0" instead of "state._shared.count".',
+  unknown_variable: 'The variables are state, views, agents, actions, messages, self and params; there is no clock variable.',
+  unknown_function: 'See help({key: "expressions"}) for the functions available.',
+  invalid_macro_argument: 'has() takes a field selection such as has(state._shared.score); for a computed key write "key" in state._shared.',
+  dynamic_regex: 'Write the pattern as a literal: name.matches("^a[0-9]+$").',
+  unsafe_regex: 'Rewrite the pattern without a repeated group that itself repeats, for example "^(ab)+$" instead of "^(a+b?)+$".',
+  no_such_key: 'Test presence first: has(state._shared.key) or "key" in state._shared.',
+  no_such_overload: 'The operand types do not fit; convert with int(), double() or string(). Whole JSON numbers are ints, others doubles.',
+  no_matching_overload: 'No function matches these argument types; see help({key: "expressions"}).',
+  unexpected_token: 'Check the syntax: strings use double quotes, == compares, && and || combine; CEL has no pipes or assignments.',
+  parse: 'Check the syntax: strings use double quotes, == compares, && and || combine.',
+  check: 'See help({key: "expressions"}) for the context shape and operators.',
+  cost: 'Reduce nested comprehensions or the size of what they iterate over.',
+  division_by_zero: 'Guard the divisor: x == 0 ? 0 : y / x.',
+};
+
+export function hintFor(code: string, detail = ''): string {
+  if (code === 'no_matching_overload' && detail.includes('keys()')) return HINTS.unknown_function!;
+  return HINTS[code] ?? HINTS.check!;
+}

@@ -1,0 +1,11 @@
+// Public surface of the CEL layer.
+export { compileCel, compileStored } from './compile.js';
+export type { CompiledExpression, CelStage } from './compile.js';
+export { runCel, holds, evaluateToJson, evaluationError } from './evaluate.js';
+export type { Outcome, EvalFailure } from './evaluate.js';
+export { toCel, fromCel } from './cel-values.js';
+export type { CelValue } from './cel-values.js';
+export { extractDeps, stateKeyDep, scopeDep, ANY } from './deps.js';
+export type { Dep } from './deps.js';
+export { CEL_LIMITS, CEL_VARIABLES } from './environment.js';
+export { DEFAULT_STEP_BUDGET } from './cost-budget.js';

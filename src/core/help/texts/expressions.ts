@@ -1,0 +1,58 @@
+// Help texts: CEL expressions, views and compare-and-swap.
+export const EXPRESSIONS = `# Expressions (CEL)
+
+Conditions (\`if\`, \`enabled\`, wait conditions), views and \`result\` are CEL. Variables:
+- \`state\`: scopes you may read: \`state._shared.turn\`, \`state._tasks\`, your own \`state.self\` (also
+  under your id). Other agents' private scopes are absent.
+- \`views\`: view values (\`views["results"]\`); \`agents\`: id → {name, role, status, waiting_on,
+  last_heartbeat}; \`actions\`: id → {enabled, available}; \`messages\`: {count, unread, directed_unread};
+  \`self\`: your agent id; \`params\`: the invocation's params.
+
+Numbers: whole JSON numbers are ints and others doubles; mixing them works
+(\`state._shared.turn + 1\`, \`state._shared.price * 1.5\`). Results come back as JSON numbers.
+
+Presence: a missing key is an error, so test first: \`has(state._shared.phase)\` or
+\`"phase" in state._shared\` (use \`in\` for computed keys: \`params.key in state._shared\`).
+
+Collections: \`m.filter(k, ...)\`, \`m.exists(k, ...)\`, \`m.all(k, ...)\`, \`l.map(x, ...)\` (on maps they
+iterate keys), \`size(x)\`, \`m.keys()\`, \`m.values()\`, string \`contains\`, \`startsWith\`, \`endsWith\`,
+\`matches\` (a literal, backtracking-safe pattern). Optional access: \`state._shared.?phase.orValue("")\`.
+
+Conditions hold only when they evaluate to \`true\`; an error counts as not true. Each evaluation
+has a cost limit; expressions are checked when registered (\`400 invalid_cel\` with \`stage\`,
+\`detail\` and \`hint\`).
+`;
+
+export const VIEWS = `# Views
+
+A view is a named CEL expression everyone can read as \`views["id"]\` and in context.
+
+\`_register_view({id, expr, scope, description, enabled, render})\`. \`scope\` defaults to your agent id:
+the view then evaluates with your private scope visible under your id, which is how you publish
+private data: \`{"id": "alice.hp", "expr": "state.alice.hp"}\` shows your hp to everyone without
+exposing anything else. A \`_shared\` view sees only what each reader may see.
+
+Views are evaluated per reader (\`self\` is the reader), can read other views, and show
+\`{"_error": "..."}\` when they fail. \`enabled\` hides a view while false. \`render\` is a free-form hint
+for dashboards (\`{"type": "metric", "label": "Score"}\`), stored and returned as given.
+
+Only the owner (or an admin) can redefine or delete a view owned by an agent (\`403 view_owned\`).
+Joining with \`public_keys: ["hp"]\` registers \`<you>.hp\` views for you.
+`;
+
+export const IF_VERSION = `# if_version: compare-and-swap
+
+Every entry has a \`revision\` (a write counter) and a \`version\`: a 16-hex hash of its content, the
+proof that you read it. A write template with \`"if_version": "\${params.version}"\` only writes when
+the key's current version equals the one given:
+- mismatch → \`409 version_conflict\` with \`expected_version\` and \`current: {version, revision, value}\`
+  (the value only if you may read the scope);
+- \`""\` means "must not exist yet": a first write; if the key exists it is a conflict;
+- a non-empty version for a missing key → \`404 not_found\`.
+
+Passing \`if_version\` as a param does nothing unless the action's template uses it.
+
+Help overrides use the same proof: \`help({key})\` returns \`version\`; an action writing
+\`_help.<key>\` must carry \`if_version\`, and the system text's version counts as the current one
+until the first override.
+`;

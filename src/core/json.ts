@@ -1,0 +1,46 @@
+// JSON value types and small pure helpers over them. No I/O.
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep structural equality for JSON values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => jsonEqual(item, b[i]));
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = Object.keys(ao);
+  if (keys.length !== Object.keys(bo).length) return false;
+  return keys.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
+}
+
+/** A deep copy of a JSON value. */
+export function cloneJson<T extends Json>(value: T): T {
+  return value === null || typeof value !== 'object' ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** Recursively merge `patch` into `base`: objects merge per key, everything else replaces. */
+export function deepMerge(base: Json | undefined, patch: Json): Json {
+  if (!isPlainObject(patch) || !isPlainObject(base)) return cloneJson(patch);
+  const out: JsonObject = { ...(base as JsonObject) };
+  for (const [k, v] of Object.entries(patch as JsonObject)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
+/** Remove `null` and `undefined` object fields recursively (the `compact=true` rendering). */
+export function stripNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripNulls);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v);
+  return out;
+}

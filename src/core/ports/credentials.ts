@@ -1,0 +1,15 @@
+// Minting bearer secrets as a port: the core sees only the secret once and its hash.
+
+export type TokenPrefix = 'room_' | 'view_' | 'as_';
+
+export interface MintedToken {
+  /** The bearer secret, returned to the client once and never stored. */
+  token: string;
+  /** Its hash, the only form kept at rest (D23). */
+  hash: string;
+}
+
+export interface Credentials {
+  mint(prefix: TokenPrefix): MintedToken;
+  hash(token: string): string;
+}

@@ -1,0 +1,76 @@
+// Resolve what depends on timers and `enabled` expressions: conditional entries and agents.
+// Each is evaluated with the authority it was written under (not the reader's), so the result
+// is the same for every reader and is computed once per change. Pure.
+import { toCel, type CelValue } from '../cel/index.js';
+import type { RoomState } from '../room/room-state.js';
+import { timerBoundary, timerLive } from '../room/timers.js';
+import type { AgentRecord, Entry } from '../room/model.js';
+import { ReadSession, holdsStored } from './read-session.js';
+
+/** Bring conditional entries and agents up to date if something changed or a timer passed. */
+export function ensureDerived(room: RoomState, now: number): void {
+  if (!room.derivedStale && (room.nextBoundary === null || now < room.nextBoundary)) return;
+  room.derivedStale = false;
+  room.nextBoundary = null;
+  resolveEntries(room, now);
+  room.celAgents = resolveAgents(room, now);
+}
+
+function noteBoundary(room: RoomState, at: number | null): void {
+  if (at !== null && (room.nextBoundary === null || at < room.nextBoundary)) room.nextBoundary = at;
+}
+
+function resolveEntries(room: RoomState, now: number): void {
+  const pending: Entry[] = [];
+  for (const entry of room.conditional.values()) {
+    noteBoundary(room, timerBoundary(entry.timer, now));
+    room.hideCel(entry.scope, entry.key);
+    if (timerLive(entry.timer, now)) {
+      if (entry.enabled) pending.push(entry);
+      else room.showCel(entry.scope, entry.key, toCel(entry.value));
+    }
+  }
+  // In write order, each entry sees the ones resolved before it.
+  for (const entry of pending) {
+    const session = new ReadSession(room, authority(entry.enabledAuthority), now, { bare: true });
+    if (holdsStored(entry.enabled!, 'enabled', session.context())) room.showCel(entry.scope, entry.key, toCel(entry.value));
+  }
+}
+
+function resolveAgents(room: RoomState, now: number): Record<string, CelValue> {
+  const out: Record<string, CelValue> = {};
+  for (const agent of room.agents.values()) {
+    if (agent.enabled) {
+      const session = new ReadSession(room, authority(agent.enabledAuthority), now, { bare: true });
+      if (!holdsStored(agent.enabled, 'enabled', session.context())) continue;
+    }
+    out[agent.id] = agentCel(agent);
+  }
+  return out;
+}
+
+/** The public shape of an agent in CEL and in context (sync-core §4.5). */
+export function agentPublic(agent: AgentRecord) {
+  return {
+    name: agent.name,
+    role: agent.role,
+    status: agent.status,
+    waiting_on: agent.waiting_on,
+    last_heartbeat: new Date(agent.last_heartbeat).toISOString(),
+  };
+}
+
+function agentCel(agent: AgentRecord): CelValue {
+  return agentPublic(agent);
+}
+
+// `*` is the admin authority; otherwise an agent id, or null for the public view.
+function authority(id: string | null) {
+  return id === '*' ? { agentId: null, admin: true } : { agentId: id, admin: false };
+}
+
+/** Whether an agent is currently present (its `enabled` holds). */
+export function agentPresent(room: RoomState, agentId: string, now: number): boolean {
+  ensureDerived(room, now);
+  return agentId in room.celAgents;
+}

@@ -1,0 +1,62 @@
+// Building audit-log records (D13) and showing them to a reader (D9). Pure.
+import type { Json, JsonObject } from '../json.js';
+import { canReadScope, type Reader } from '../read/policy.js';
+import type { LogKind, LogRecord, WriteRecord } from './model.js';
+
+export interface LogInput {
+  kind: LogKind;
+  agent: string | null;
+  action?: string | null;
+  builtin?: boolean;
+  params?: JsonObject | null;
+  ok: boolean;
+  error?: string | null;
+  writes?: WriteRecord[];
+  detail?: JsonObject | null;
+}
+
+export function logRecord(seq: number, ts: number, input: LogInput): LogRecord {
+  return {
+    seq,
+    ts,
+    kind: input.kind,
+    agent: input.agent,
+    action: input.action ?? null,
+    builtin: input.builtin ?? false,
+    params: input.params ?? null,
+    ok: input.ok,
+    error: input.error ?? null,
+    writes: input.writes ?? [],
+    detail: input.detail ?? null,
+  };
+}
+
+/** A log record as `reader` may see it: private values and others' params are left out (D9). */
+export function visibleLogRecord(record: LogRecord, reader: Reader): JsonObject {
+  const own = reader.admin || (reader.agentId !== null && reader.agentId === record.agent);
+  const out: JsonObject = {
+    seq: record.seq,
+    ts: new Date(record.ts).toISOString(),
+    kind: record.kind,
+    agent: record.agent,
+    action: record.action,
+    builtin: record.builtin,
+    ok: record.ok,
+  };
+  if (record.error) out.error = record.error;
+  if (own && record.params) out.params = record.params;
+  if (record.writes.length) out.writes = record.writes.map((w) => visibleWrite(w, reader)) as Json;
+  if (record.detail && (own || !containsPrivate(record))) out.detail = record.detail;
+  return out;
+}
+
+export function visibleWrite(w: WriteRecord, reader: Reader): JsonObject {
+  if (canReadScope(reader, w.scope) || w.scope === '_messages' || w.scope === '_actions' || w.scope === '_views' || w.scope === '_agents') {
+    return w as unknown as JsonObject;
+  }
+  return { scope: w.scope, key: w.key, ...(w.deleted ? { deleted: true } : {}) };
+}
+
+function containsPrivate(record: LogRecord): boolean {
+  return record.kind === 'agent_join';
+}

@@ -1,0 +1,187 @@
+// The in-memory image of one room: entries by scope, decoded records, message tail, counters,
+// and the CEL-ready copy of every visible entry. Pure; the service keeps it in step with the store.
+import { toCel, type CelValue } from '../cel/index.js';
+import type { Json } from '../json.js';
+import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
+import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
+import { RECORD_SCOPES } from './model.js';
+
+export const MESSAGE_TAIL = 500;
+
+export type EntryChange = { op: 'put'; entry: Entry } | { op: 'delete'; scope: string; key: string };
+
+/** Agent credentials a commit issues or revokes (hashes only; secrets never reach the store). */
+export interface CredentialChange {
+  at: number;
+  revokeAgent?: string;
+  issue?: { agentId: string; hash: string };
+}
+
+/** Everything one atomic commit changes (D11). */
+export interface CommitBatch {
+  entries: EntryChange[];
+  messages: Message[];
+  log: LogRecord[];
+  counters: Record<string, number>;
+  credentials?: CredentialChange;
+}
+
+/** What the store hands back when a room is loaded. */
+export interface RoomData {
+  room: RoomRecord;
+  entries: Entry[];
+  messagesTail: Message[];
+  directed: Array<{ seq: number; to: string[] }>;
+  messageSeq: number;
+  logSeq: number;
+  counters: Record<string, number>;
+  invocationCounts: Record<string, number>;
+}
+
+export function emptyBatch(): CommitBatch {
+  return { entries: [], messages: [], log: [], counters: {} };
+}
+
+export class RoomState {
+  room: RoomRecord;
+  readonly actions = new Map<string, ActionRecord>();
+  readonly views = new Map<string, ViewRecord>();
+  readonly agents = new Map<string, AgentRecord>();
+  readonly messages: Message[] = [];
+  readonly directed = new Map<string, number[]>();
+  readonly counters = new Map<string, number>();
+  readonly invocations = new Map<string, number>();
+  messageSeq: number;
+  logSeq: number;
+  /** Increments on every applied change; caches key on it. */
+  version = 0;
+  /** True when conditional entries and agents must be re-resolved before the next read. */
+  derivedStale = true;
+
+  private readonly scopes = new Map<string, Map<string, Entry>>();
+  /** CEL copies of visible entries, per scope (conditional entries are placed by the resolver). */
+  readonly celScopes = new Map<string, Record<string, CelValue>>();
+  /** Entries whose visibility depends on a timer or an `enabled` expression. */
+  readonly conditional = new Map<string, Entry>();
+  /** CEL copies of the visible agents (placed by the resolver). */
+  celAgents: Record<string, CelValue> = {};
+  /** The next instant a wall-clock timer changes what is visible, if any. */
+  nextBoundary: number | null = null;
+
+  constructor(data: RoomData) {
+    this.room = data.room;
+    this.messageSeq = data.messageSeq;
+    this.logSeq = data.logSeq;
+    for (const [k, v] of Object.entries(data.counters)) this.counters.set(k, v);
+    for (const [k, v] of Object.entries(data.invocationCounts)) this.invocations.set(k, v);
+    for (const entry of data.entries) this.putEntry(entry);
+    this.messages.push(...data.messagesTail.slice(-MESSAGE_TAIL));
+    for (const d of data.directed) this.addDirected(d.seq, d.to);
+  }
+
+  get id(): string {
+    return this.room.id;
+  }
+
+  entry(scope: string, key: string): Entry | undefined {
+    return this.scopes.get(scope)?.get(key);
+  }
+
+  entriesOf(scope: string): IterableIterator<Entry> | [] {
+    return this.scopes.get(scope)?.values() ?? [];
+  }
+
+  scopeNames(): IterableIterator<string> {
+    return this.scopes.keys();
+  }
+
+  counter(name: string): number {
+    return this.counters.get(name) ?? 0;
+  }
+
+  /** Apply a committed batch. Call only after the store accepted it. */
+  apply(batch: CommitBatch): void {
+    for (const change of batch.entries) {
+      if (change.op === 'put') this.putEntry(change.entry);
+      else this.deleteEntry(change.scope, change.key);
+    }
+    for (const message of batch.messages) this.addMessage(message);
+    for (const record of batch.log) this.noteLog(record);
+    for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
+    this.touch();
+  }
+
+  /** Mark derived state stale after an in-memory change (heartbeat, status). */
+  touch(): void {
+    this.version++;
+    this.derivedStale = true;
+  }
+
+  private noteLog(record: LogRecord): void {
+    if (record.seq > this.logSeq) this.logSeq = record.seq;
+    if (record.kind === 'invoke' && record.ok && !record.builtin && record.action) {
+      this.invocations.set(record.action, (this.invocations.get(record.action) ?? 0) + 1);
+    }
+  }
+
+  private addMessage(message: Message): void {
+    this.messages.push(message);
+    if (this.messages.length > MESSAGE_TAIL) this.messages.splice(0, this.messages.length - MESSAGE_TAIL);
+    if (message.seq > this.messageSeq) this.messageSeq = message.seq;
+    if (message.to) this.addDirected(message.seq, message.to);
+  }
+
+  private addDirected(seq: number, to: string[]): void {
+    for (const agent of to) {
+      const list = this.directed.get(agent) ?? [];
+      list.push(seq);
+      this.directed.set(agent, list);
+    }
+  }
+
+  private putEntry(entry: Entry): void {
+    let scope = this.scopes.get(entry.scope);
+    if (!scope) this.scopes.set(entry.scope, (scope = new Map()));
+    scope.set(entry.key, entry);
+    this.decodeRecord(entry.scope, entry.key, entry.value);
+    const id = conditionalId(entry.scope, entry.key);
+    if (entry.timer || entry.enabled) {
+      this.conditional.set(id, entry);
+      this.hideCel(entry.scope, entry.key);
+    } else {
+      this.conditional.delete(id);
+      this.showCel(entry.scope, entry.key, toCel(entry.value));
+    }
+  }
+
+  private deleteEntry(scope: string, key: string): void {
+    this.scopes.get(scope)?.delete(key);
+    if (this.scopes.get(scope)?.size === 0) this.scopes.delete(scope);
+    this.conditional.delete(conditionalId(scope, key));
+    this.hideCel(scope, key);
+    if (scope === RECORD_SCOPES.actions) this.actions.delete(key);
+    else if (scope === RECORD_SCOPES.views) this.views.delete(key);
+    else if (scope === RECORD_SCOPES.agents) this.agents.delete(key);
+  }
+
+  private decodeRecord(scope: string, key: string, value: Json): void {
+    if (scope === RECORD_SCOPES.actions) this.actions.set(key, decodeAction(key, value));
+    else if (scope === RECORD_SCOPES.views) this.views.set(key, decodeView(key, value));
+    else if (scope === RECORD_SCOPES.agents) this.agents.set(key, decodeAgent(key, value));
+  }
+
+  showCel(scope: string, key: string, value: CelValue): void {
+    let obj = this.celScopes.get(scope);
+    if (!obj) this.celScopes.set(scope, (obj = {}));
+    obj[key] = value;
+  }
+
+  hideCel(scope: string, key: string): void {
+    const obj = this.celScopes.get(scope);
+    if (obj && key in obj) delete obj[key];
+  }
+}
+
+function conditionalId(scope: string, key: string): string {
+  return `${scope}\u0000${key}`;
+}

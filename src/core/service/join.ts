@@ -1,0 +1,139 @@
+// Planning an agent join or re-join (sync-core §4.1 under D19, D21, D23). Pure.
+import { compileCel } from '../cel/index.js';
+import { SyncError } from '../errors.js';
+import type { Json, JsonObject } from '../json.js';
+import { isPlainObject } from '../json.js';
+import { isValidId, isValidKey } from '../../protocol/index.js';
+import type { Hasher } from '../ports/hasher.js';
+import { buildView } from '../builtins/register-view.js';
+import { logRecord } from '../room/audit.js';
+import { nextEntry } from '../room/entries.js';
+import { encodeAgent, encodeView } from '../room/record-codec.js';
+import { RECORD_SCOPES, type AgentRecord, type ViewRecord } from '../room/model.js';
+import { emptyBatch, type CommitBatch, type RoomState } from '../room/room-state.js';
+import type { Caller } from './caller.js';
+
+const FIELDS = ['id', 'name', 'role', 'meta', 'enabled', 'state', 'public_keys', 'views'];
+
+export interface JoinPlan {
+  agent: AgentRecord;
+  batch: CommitBatch;
+}
+
+export interface JoinInputs {
+  room: RoomState;
+  body: JsonObject;
+  caller: Caller;
+  /** May this caller add a new agent (local mode, open join, or write access)? */
+  mayJoin: boolean;
+  agentId: string;
+  now: number;
+  hasher: Hasher;
+  credentialHash: string;
+}
+
+function bad(detail: string, field?: string): SyncError {
+  return new SyncError('invalid_body', `The join request is not valid: ${detail}.`, field ? { field, detail } : { detail });
+}
+
+/** Validate the join body's id (or return null when absent). */
+export function joinId(body: JsonObject): string | null {
+  if (body.id === undefined || body.id === null) return null;
+  if (!isValidId(body.id) || body.id === 'self') {
+    throw new SyncError('invalid_id', `The agent id ${JSON.stringify(body.id)} is not valid.`, {
+      field: 'id',
+      hint: 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit ("self" is reserved).',
+    });
+  }
+  return body.id;
+}
+
+export function planJoin(input: JoinInputs): JoinPlan {
+  const { room, body, caller, agentId: id, now } = input;
+  const unknown = Object.keys(body).find((k) => !FIELDS.includes(k));
+  if (unknown) throw bad(`unknown field ${JSON.stringify(unknown)} (known: ${FIELDS.join(', ')})`, unknown);
+  const existing = room.agents.get(id);
+  checkJoinRights(existing, input);
+  const name = optionalText(body.name, 'name', 200) ?? existing?.name ?? id;
+  const role = optionalText(body.role, 'role', 64) ?? existing?.role ?? 'agent';
+  if (body.meta !== undefined && !isPlainObject(body.meta)) throw bad('meta must be an object', 'meta');
+  const enabled = optionalText(body.enabled, 'enabled', 4096);
+  if (enabled) compileCel(enabled, 'enabled', { boolean: true });
+  const agent: AgentRecord = {
+    id,
+    name,
+    role,
+    status: 'active',
+    waiting_on: null,
+    last_heartbeat: now,
+    joined_at: existing?.joined_at ?? now,
+    last_seen_seq: existing?.last_seen_seq ?? 0,
+    grants: existing?.grants ?? [],
+    meta: (body.meta as JsonObject | undefined) ?? existing?.meta ?? {},
+    enabled: enabled ?? (body.enabled === undefined ? (existing?.enabled ?? null) : null),
+    enabledAuthority: caller.kind === 'admin' ? '*' : caller.kind === 'agent' ? caller.agentId : id,
+  };
+  const batch = emptyBatch();
+  const put = (scope: string, key: string, value: Json) =>
+    batch.entries.push({ op: 'put', entry: nextEntry(room.entry(scope, key), { scope, key, value, writer: id }, now, input.hasher) });
+  put(RECORD_SCOPES.agents, id, encodeAgent(agent));
+  const state = inlineState(body.state);
+  for (const [key, value] of Object.entries(state)) put(id, key, value);
+  for (const view of joinViews(body, id, now)) put(RECORD_SCOPES.views, view.id, encodeView(view));
+  batch.credentials = { at: now, revokeAgent: existing ? id : undefined, issue: { agentId: id, hash: input.credentialHash } };
+  batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_join', agent: id, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: id }], detail: { id, name, role, state } }));
+  return { agent, batch };
+}
+
+function checkJoinRights(existing: AgentRecord | undefined, input: JoinInputs): void {
+  const { caller } = input;
+  if (existing) {
+    if (caller.kind === 'admin' || (caller.kind === 'agent' && caller.agentId === existing.id)) return;
+    if (caller.kind === 'anonymous') {
+      throw new SyncError('agent_exists', `The agent ${existing.id} already exists; re-join with its token to rotate it.`, { agent: existing.id });
+    }
+    throw new SyncError('identity_mismatch', `This token is not ${existing.id}'s and cannot re-join it.`, { agent: existing.id, authenticated_as: caller.agentId });
+  }
+  if (!input.mayJoin) {
+    throw new SyncError('join_not_open', 'Joining this room needs a token with write access to it.', {
+      hint: 'Ask a member to join you, or the room admin to set open_join in the room meta.',
+    });
+  }
+}
+
+function optionalText(raw: unknown, field: string, max: number): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string' || raw.length > max) throw bad(`${field} must be a string of at most ${max} characters`, field);
+  return raw;
+}
+
+function inlineState(raw: unknown): JsonObject {
+  if (raw === undefined || raw === null) return {};
+  if (!isPlainObject(raw)) throw bad('state must be an object of key → value', 'state');
+  for (const key of Object.keys(raw)) if (!isValidKey(key)) throw bad(`the state key ${JSON.stringify(key)} is not valid`, 'state');
+  return raw as JsonObject;
+}
+
+function joinViews(body: JsonObject, id: string, now: number): ViewRecord[] {
+  const actor = { agentId: id, admin: false };
+  const views: ViewRecord[] = [];
+  if (body.public_keys !== undefined) {
+    if (!Array.isArray(body.public_keys) || !body.public_keys.every((k) => typeof k === 'string' && isValidKey(k))) {
+      throw bad('public_keys must be a list of keys of your state', 'public_keys');
+    }
+    for (const key of body.public_keys as string[]) {
+      views.push(buildView(actor, now, `${id}.${key}`, `state[${JSON.stringify(id)}][${JSON.stringify(key)}]`, id, { description: `${id}'s ${key}` }));
+    }
+  }
+  if (body.views !== undefined) {
+    if (!Array.isArray(body.views)) throw bad('views must be a list of {id, expr, description?, enabled?, render?}', 'views');
+    for (const raw of body.views) {
+      if (!isPlainObject(raw) || typeof raw.id !== 'string' || !isValidId(raw.id) || typeof raw.expr !== 'string') {
+        throw bad('each view needs a valid id and an expr string', 'views');
+      }
+      const { id: viewId, expr, scope: _scope, ...rest } = raw as JsonObject;
+      views.push(buildView(actor, now, viewId as string, expr as string, id, rest));
+    }
+  }
+  return views;
+}

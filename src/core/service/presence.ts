@@ -1,0 +1,82 @@
+// Soft agent state (heartbeat, read marking, waiting status): updated in memory at once and
+// written to the store in the background, because losing a heartbeat on a crash costs nothing
+// while writing one per read would double every read's cost.
+import { nextEntry } from '../room/entries.js';
+import { encodeAgent } from '../room/record-codec.js';
+import { RECORD_SCOPES, type AgentRecord } from '../room/model.js';
+import { emptyBatch, type RoomState } from '../room/room-state.js';
+import { agentPublic } from '../read/derived.js';
+import type { Hasher } from '../ports/hasher.js';
+import type { RoomRegistry } from './room-registry.js';
+
+export class Presence {
+  private readonly dirty = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly registry: RoomRegistry,
+    private readonly hasher: Hasher,
+  ) {}
+
+  /** Record activity by an agent (sync-core §4.4). */
+  heartbeat(room: RoomState, agentId: string | null, now: number): void {
+    const agent = agentId ? room.agents.get(agentId) : undefined;
+    if (!agent) return;
+    agent.last_heartbeat = now;
+    this.changed(room, agent, false);
+  }
+
+  /** Messages up to `seq` have been shown to the agent. */
+  markRead(room: RoomState, agentId: string | null, seq: number): void {
+    const agent = agentId ? room.agents.get(agentId) : undefined;
+    if (!agent || seq <= agent.last_seen_seq) return;
+    agent.last_seen_seq = seq;
+    this.changed(room, agent, true);
+  }
+
+  /** Set `waiting` with the condition, or back to `active` (D16). */
+  setWaiting(room: RoomState, agentId: string | null, condition: string | null, now: number): void {
+    const agent = agentId ? room.agents.get(agentId) : undefined;
+    if (!agent) return;
+    agent.status = condition === null ? 'active' : 'waiting';
+    agent.waiting_on = condition;
+    agent.last_heartbeat = now;
+    this.changed(room, agent, true);
+  }
+
+  // `wakes` marks changes that conditions may depend on (status, read counters).
+  private changed(room: RoomState, agent: AgentRecord, wakes: boolean): void {
+    if (agent.id in room.celAgents) room.celAgents[agent.id] = agentPublic(agent);
+    if (wakes) room.touch();
+    let set = this.dirty.get(room.id);
+    if (!set) this.dirty.set(room.id, (set = new Set()));
+    set.add(agent.id);
+  }
+
+  /** Write every pending soft change to the store. */
+  async flush(now: number): Promise<void> {
+    const pending = [...this.dirty];
+    this.dirty.clear();
+    for (const [roomId, agentIds] of pending) {
+      const room = this.registry.cached(roomId);
+      if (!room) continue;
+      await this.registry.exclusive(roomId, async (current, tx) => {
+        const batch = emptyBatch();
+        for (const id of agentIds) {
+          const agent = current.agents.get(id);
+          if (!agent) continue;
+          const prev = current.entry(RECORD_SCOPES.agents, id);
+          batch.entries.push({ op: 'put', entry: nextEntry(prev, { scope: RECORD_SCOPES.agents, key: id, value: encodeAgent(agent), writer: prev?.writer ?? null }, now, this.hasher) });
+        }
+        if (batch.entries.length) await tx.commit(batch).then(() => current.apply(batch));
+      }).catch(() => {
+        const set = this.dirty.get(roomId) ?? new Set<string>();
+        for (const id of agentIds) set.add(id);
+        this.dirty.set(roomId, set);
+      });
+    }
+  }
+
+  pendingRooms(): number {
+    return this.dirty.size;
+  }
+}

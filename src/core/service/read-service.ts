@@ -1,0 +1,109 @@
+// Reading a room: context (§11), eval (§13.1) and the admin poll of the audit log (D13).
+// Every read shows only what the caller may read (D9).
+import { compileCel, evaluationError, fromCel, runCel } from '../cel/index.js';
+import { SyncError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { visibleLogRecord } from '../room/audit.js';
+import type { LogRecord, Message } from '../room/model.js';
+import type { RoomState } from '../room/room-state.js';
+import { buildContext } from '../read/context-view.js';
+import { parseContextQuery, type ContextQuery } from '../read/context-query.js';
+import { canReadScope, isStateScope } from '../read/policy.js';
+import { ReadSession } from '../read/read-session.js';
+import { readerOf, type Caller } from './caller.js';
+import type { ServiceDeps } from './ports.js';
+
+export const AUDIT_IN_CONTEXT = 50;
+
+export class ReadService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Rooms are readable by their members, and by anyone in local mode (D21). */
+  requireRead(caller: Caller): void {
+    if (caller.kind === 'anonymous' && !this.deps.options.localMode) {
+      throw new SyncError('authentication_required', 'Reading this room needs a bearer token for it.');
+    }
+  }
+
+  async context(roomId: string, query: Record<string, string | undefined>, caller: Caller): Promise<Record<string, unknown>> {
+    this.requireRead(caller);
+    const q = parseContextQuery(query);
+    const room = await this.deps.registry.get(roomId);
+    return this.contextFor(room, q, caller);
+  }
+
+  /** Build a context for a loaded room (also used by wait); marks shown messages read. */
+  async contextFor(room: RoomState, q: ContextQuery, caller: Caller): Promise<Record<string, unknown>> {
+    const reader = readerOf(caller);
+    const now = this.deps.clock.now();
+    this.deps.presence.heartbeat(room, reader.agentId, now);
+    const recent = q.messages ? await this.recentMessages(room, q) : [];
+    const audit = q.include.includes('_audit') ? await this.deps.store.readLog(room.id, { limit: AUDIT_IN_CONTEXT }) : [];
+    const session = new ReadSession(room, reader, now);
+    const body = buildContext(session, q, { recent, total: room.messageSeq, audit });
+    if (recent.length > 0) this.deps.presence.markRead(room, reader.agentId, recent[recent.length - 1]!.seq);
+    return body;
+  }
+
+  private async recentMessages(room: RoomState, q: ContextQuery): Promise<Message[]> {
+    const after = q.messagesAfter ?? 0;
+    const tailStart = room.messages[0]?.seq ?? room.messageSeq + 1;
+    const wantedFrom = Math.max(after + 1, room.messageSeq - q.messagesLimit + 1);
+    if (wantedFrom >= tailStart) {
+      return room.messages.filter((m) => m.seq > after).slice(-q.messagesLimit);
+    }
+    return this.deps.store.readMessages(room.id, { after, limit: q.messagesLimit });
+  }
+
+  async evaluate(roomId: string, body: JsonObject, caller: Caller): Promise<Record<string, unknown>> {
+    this.requireRead(caller);
+    if (typeof body.expr !== 'string') throw new SyncError('missing_param', 'The body needs an expr string.', { param: 'expr' });
+    const compiled = compileCel(body.expr, 'expr');
+    const room = await this.deps.registry.get(roomId);
+    const now = this.deps.clock.now();
+    const reader = readerOf(caller);
+    this.deps.presence.heartbeat(room, reader.agentId, now);
+    const outcome = runCel(compiled, new ReadSession(room, reader, now).context());
+    if (!outcome.ok) throw evaluationError(outcome.error, 'expr', body.expr);
+    return { expression: body.expr, value: fromCel(outcome.value) };
+  }
+
+  /** Dashboard bundle: readable entries, view values, action availability, and the audit log newest first. */
+  async poll(roomId: string, query: Record<string, string | undefined>, caller: Caller): Promise<Record<string, unknown>> {
+    this.requireRead(caller);
+    const limit = boundedInt(query.limit, 'limit', 100, 1, 500);
+    const before = query.before === undefined ? undefined : boundedInt(query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
+    const room = await this.deps.registry.get(roomId);
+    const reader = readerOf(caller);
+    const session = new ReadSession(room, reader, this.deps.clock.now());
+    const audit = await this.deps.store.readLog(room.id, { before, limit });
+    return {
+      state: entryRows(session),
+      views: Object.fromEntries(session.visibleViews().map((v) => [v.id, session.viewJson(v)])),
+      actions: Object.fromEntries(session.visibleActions().map((a) => [a.id, session.actionAvailable(a)])),
+      audit: audit.map((r: LogRecord) => visibleLogRecord(r, reader)),
+      next_before: audit.length === limit ? audit[audit.length - 1]!.seq : null,
+    };
+  }
+}
+
+function entryRows(session: ReadSession): JsonObject[] {
+  const rows: JsonObject[] = [];
+  for (const [scope, visible] of session.room.celScopes) {
+    if (!isStateScope(scope) || !canReadScope(session.reader, scope)) continue;
+    for (const key of Object.keys(visible)) {
+      const e = session.room.entry(scope, key)!;
+      rows.push({ scope, key, value: e.value, version: e.version, revision: e.revision, updated_at: new Date(e.updatedAt).toISOString(), writer: e.writer });
+    }
+  }
+  return rows;
+}
+
+function boundedInt(raw: string | undefined, param: string, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new SyncError('invalid_query', `The query parameter ${param} must be an integer from ${min} to ${max}.`, { param });
+  }
+  return n;
+}

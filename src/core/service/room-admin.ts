@@ -1,0 +1,91 @@
+// Room lifecycle (sync-core §3 under D19, D21, D23): create, list, read, delete, and the
+// rotation and revocation of room and view tokens.
+import { SyncError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { isPlainObject } from '../json.js';
+import { isValidId } from '../../protocol/index.js';
+import type { RoomRecord } from '../room/model.js';
+import { requireAdmin, type Caller } from './caller.js';
+import type { ServiceDeps } from './ports.js';
+import type { Reply } from './write-service.js';
+
+export function roomInfo(room: RoomRecord): Record<string, unknown> {
+  return { id: room.id, created_at: new Date(room.createdAt).toISOString(), meta: room.meta };
+}
+
+export class RoomAdmin {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async create(body: JsonObject, caller: Caller): Promise<Reply> {
+    if (!this.deps.options.localMode && caller.kind === 'anonymous') {
+      throw new SyncError('authentication_required', 'Creating rooms on this server needs a token with create_rooms.', {
+        hint: 'Local mode (a loopback-only server with no users) lets anyone create rooms.',
+      });
+    }
+    if (!this.deps.options.localMode) throw new SyncError('scope_denied', 'This token cannot create rooms.');
+    const unknown = Object.keys(body).find((k) => !['id', 'meta', 'label'].includes(k));
+    if (unknown) throw new SyncError('invalid_body', `A room takes id, meta and label; ${JSON.stringify(unknown)} is not one of them.`, { field: unknown });
+    const id = body.id ?? this.deps.ids.uuid();
+    if (!isValidId(id)) {
+      throw new SyncError('invalid_id', `The room id ${JSON.stringify(id)} is not valid.`, {
+        field: 'id',
+        hint: 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.',
+      });
+    }
+    if (body.meta !== undefined && !isPlainObject(body.meta)) throw new SyncError('invalid_body', 'meta must be an object.', { field: 'meta' });
+    if (body.label !== undefined && typeof body.label !== 'string') throw new SyncError('invalid_body', 'label must be a string.', { field: 'label' });
+    const meta: JsonObject = { ...((body.meta as JsonObject | undefined) ?? {}) };
+    if (typeof body.label === 'string') meta.label = body.label;
+    const token = this.deps.credentials.mint('room_');
+    const viewToken = this.deps.credentials.mint('view_');
+    const record: RoomRecord = { id, createdAt: this.deps.clock.now(), meta, tokenHash: token.hash, viewTokenHash: viewToken.hash };
+    if (!(await this.deps.store.createRoom(record))) {
+      throw new SyncError('room_exists', `A room with the id ${id} already exists.`, { id });
+    }
+    return { status: 201, body: { ...roomInfo(record), token: token.token, view_token: viewToken.token } };
+  }
+
+  async info(roomId: string): Promise<Record<string, unknown>> {
+    return roomInfo((await this.deps.registry.get(roomId)).room);
+  }
+
+  async list(ids: readonly string[] | null): Promise<Array<Record<string, unknown>>> {
+    const rooms = await this.deps.store.listRooms(ids ?? undefined);
+    return rooms.map(roomInfo);
+  }
+
+  async delete(roomId: string, caller: Caller): Promise<Reply> {
+    requireAdmin(caller);
+    await this.deps.registry.get(roomId);
+    return this.deps.registry.exclusive(roomId, async () => {
+      await this.deps.store.deleteRoom(roomId);
+      this.deps.registry.forget(roomId);
+      return { status: 200, body: { deleted: true, room: roomId } };
+    });
+  }
+
+  /** Replace the room token (`room_`) or the view token (`view_`), or revoke the view token. */
+  async rotate(roomId: string, which: 'room' | 'view' | 'revoke_view', caller: Caller): Promise<Reply> {
+    requireAdmin(caller);
+    await this.deps.registry.get(roomId);
+    return this.deps.registry.exclusive(roomId, async (room) => {
+      const updated: RoomRecord = { ...room.room };
+      const body: Record<string, unknown> = { ok: true, room: roomId };
+      if (which === 'room') {
+        const minted = this.deps.credentials.mint('room_');
+        updated.tokenHash = minted.hash;
+        body.token = minted.token;
+      } else if (which === 'view') {
+        const minted = this.deps.credentials.mint('view_');
+        updated.viewTokenHash = minted.hash;
+        body.view_token = minted.token;
+      } else {
+        updated.viewTokenHash = null;
+        body.view_token = null;
+      }
+      await this.deps.store.updateRoom(updated);
+      room.room = updated;
+      return { status: 200, body };
+    });
+  }
+}

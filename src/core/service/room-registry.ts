@@ -1,0 +1,109 @@
+// The cache of loaded rooms, the per-room write queue (D11) and the commit path every change
+// takes: lock, validate the cache, commit to the store, apply in memory, tell listeners.
+import { SyncError } from '../errors.js';
+import type { RoomStore, RoomTx } from '../ports/room-store.js';
+import { RoomState, type CommitBatch } from '../room/room-state.js';
+
+export type CommitListener = (room: RoomState, batch: CommitBatch) => void;
+
+export class RoomRegistry {
+  private readonly rooms = new Map<string, RoomState>();
+  private readonly loading = new Map<string, Promise<RoomState | null>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Set<CommitListener>();
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly report: (error: unknown) => void = () => {},
+  ) {}
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The loaded room, loading it on first use; `room_not_found` if it does not exist. */
+  async get(id: string): Promise<RoomState> {
+    const room = this.rooms.get(id) ?? (await this.load(id));
+    if (!room) throw new SyncError('room_not_found', `There is no room ${id}.`, { room: id });
+    return room;
+  }
+
+  cached(id: string): RoomState | undefined {
+    return this.rooms.get(id);
+  }
+
+  loadedRooms(): IterableIterator<RoomState> {
+    return this.rooms.values();
+  }
+
+  forget(id: string): void {
+    this.rooms.delete(id);
+  }
+
+  private load(id: string): Promise<RoomState | null> {
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.store.loadRoom(id).then((data) => {
+        this.loading.delete(id);
+        if (!data) return null;
+        const existing = this.rooms.get(id);
+        if (existing) return existing;
+        const room = new RoomState(data);
+        // No wait survives a restart, so nobody is waiting any more.
+        for (const agent of room.agents.values()) {
+          if (agent.status !== 'waiting') continue;
+          agent.status = 'active';
+          agent.waiting_on = null;
+        }
+        this.rooms.set(id, room);
+        return room;
+      }, (error: unknown) => {
+        this.loading.delete(id);
+        throw error;
+      });
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Run `fn` as the room's only writer, in this process and (through the store lock) across processes. */
+  exclusive<T>(id: string, fn: (room: RoomState, tx: RoomTx) => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const run = previous.then(
+      () => this.store.withRoomLock(id, async (tx) => fn(await this.fresh(id, tx), tx)),
+    );
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(id, settled);
+    void settled.then(() => {
+      if (this.queues.get(id) === settled) this.queues.delete(id);
+    });
+    return run;
+  }
+
+  // Another process may have written since we loaded: reload when the store's head moved.
+  private async fresh(id: string, tx: RoomTx): Promise<RoomState> {
+    const room = await this.get(id);
+    if (this.store.exclusive) return room;
+    const head = await tx.headSeq();
+    if (head === null || head === room.logSeq) return room;
+    this.rooms.delete(id);
+    return this.get(id);
+  }
+
+  /** Commit a batch inside `exclusive`, then apply it and notify listeners. */
+  async commit(room: RoomState, tx: RoomTx, batch: CommitBatch): Promise<void> {
+    await tx.commit(batch);
+    room.apply(batch);
+    for (const listener of this.listeners) {
+      try {
+        listener(room, batch);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+}

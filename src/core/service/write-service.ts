@@ -1,0 +1,119 @@
+// Changing a room: invoke (D11, D13), join (D19–D21) and agent updates. Each change runs as the
+// room's only writer, is committed atomically, and is audited whether it succeeds or fails.
+import { SyncError, isSyncError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { isPlainObject } from '../json.js';
+import { planInvocation, isBuiltinInvocation } from '../actions/invoke.js';
+import type { Actor, InvokeEnv } from '../actions/invocation.js';
+import { logRecord } from '../room/audit.js';
+import { nextEntry } from '../room/entries.js';
+import { encodeAgent } from '../room/record-codec.js';
+import { RECORD_SCOPES } from '../room/model.js';
+import { emptyBatch, type RoomState } from '../room/room-state.js';
+import { actorOf, requireAdmin, type Caller } from './caller.js';
+import { joinId, planJoin } from './join.js';
+import { agentResponse } from './agent-view.js';
+import type { ServiceDeps } from './ports.js';
+import type { RoomTx } from '../ports/room-store.js';
+
+export interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export class WriteService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  async invoke(roomId: string, actionId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+    const { registry, presence, clock, hasher } = this.deps;
+    const params = body.params ?? {};
+    if (!isPlainObject(params)) throw new SyncError('invalid_body', 'The params field must be an object.', { field: 'params' });
+    await registry.get(roomId);
+    return registry.exclusive(roomId, async (room, tx) => {
+      const now = clock.now();
+      let actor: Actor = { agentId: caller.agentId, admin: caller.kind === 'admin' };
+      try {
+        actor = actorOf(caller, body.agent);
+        const env: InvokeEnv = { room, actor, now, hasher };
+        const outcome = planInvocation(env, actionId, params as JsonObject);
+        outcome.batch.log.push(logRecord(room.logSeq + 1, now, {
+          kind: 'invoke',
+          agent: actor.agentId,
+          action: actionId,
+          builtin: isBuiltinInvocation(env, actionId),
+          params: params as JsonObject,
+          ok: true,
+          writes: outcome.writes,
+          detail: outcome.detail ?? null,
+        }));
+        await registry.commit(room, tx, outcome.batch);
+        presence.heartbeat(room, actor.agentId, now);
+        return { status: outcome.status, body: { ...outcome.body, ...(outcome.finish?.(room) ?? {}) } };
+      } catch (error) {
+        if (isSyncError(error) && error.code !== 'authentication_required') await this.auditFailure(room, tx, actor, actionId, params as JsonObject, error, now);
+        throw error;
+      }
+    });
+  }
+
+  private async auditFailure(room: RoomState, tx: RoomTx, actor: Actor, actionId: string, params: JsonObject, error: SyncError, now: number): Promise<void> {
+    const batch = emptyBatch();
+    const builtin = isBuiltinInvocation({ room, actor, now, hasher: this.deps.hasher }, actionId);
+    batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'invoke', agent: actor.agentId, action: actionId, builtin, params, ok: false, error: error.code }));
+    await this.deps.registry.commit(room, tx, batch).catch(() => undefined);
+  }
+
+  async join(roomId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+    const { registry, clock, hasher, credentials, ids, options } = this.deps;
+    await registry.get(roomId);
+    const id = joinId(body) ?? ids.uuid();
+    return registry.exclusive(roomId, async (room, tx) => {
+      const minted = credentials.mint('as_');
+      const mayJoin = options.localMode || caller.kind === 'admin' || caller.kind === 'agent' || room.room.meta.open_join === true;
+      const plan = planJoin({ room, body, caller, mayJoin, agentId: id, now: clock.now(), hasher, credentialHash: minted.hash });
+      await registry.commit(room, tx, plan.batch);
+      return { status: 201, body: { ...agentResponse(room.id, room.agents.get(id) ?? plan.agent), token: minted.token } };
+    });
+  }
+
+  async patchAgent(roomId: string, agentId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+    requireAdmin(caller);
+    const { registry, clock, hasher } = this.deps;
+    await registry.get(roomId);
+    return registry.exclusive(roomId, async (room, tx) => {
+      const agent = room.agents.get(agentId);
+      if (!agent) throw new SyncError('agent_not_found', `There is no agent ${agentId} in this room.`, { agent: agentId });
+      const changes = agentChanges(body);
+      const updated = { ...agent, ...changes };
+      const now = clock.now();
+      const batch = emptyBatch();
+      batch.entries.push({ op: 'put', entry: nextEntry(room.entry(RECORD_SCOPES.agents, agentId), { scope: RECORD_SCOPES.agents, key: agentId, value: encodeAgent(updated), writer: null }, now, hasher) });
+      batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_update', agent: null, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: agentId }], detail: { id: agentId, changes: changes as JsonObject } }));
+      await registry.commit(room, tx, batch);
+      return { status: 200, body: agentResponse(room.id, room.agents.get(agentId)!) };
+    });
+  }
+}
+
+function agentChanges(body: JsonObject): Record<string, unknown> {
+  const allowed = ['grants', 'role', 'name', 'meta'];
+  const unknown = Object.keys(body).find((k) => !allowed.includes(k));
+  if (unknown) throw new SyncError('invalid_body', `An agent update takes ${allowed.join(', ')}; ${JSON.stringify(unknown)} is not one of them.`, { field: unknown });
+  const out: Record<string, unknown> = {};
+  if (body.grants !== undefined) {
+    if (!Array.isArray(body.grants) || !body.grants.every((g) => typeof g === 'string' && g.length <= 64)) {
+      throw new SyncError('invalid_body', 'grants must be a list of strings such as ["*"].', { field: 'grants' });
+    }
+    out.grants = body.grants;
+  }
+  for (const field of ['role', 'name'] as const) {
+    if (body[field] === undefined) continue;
+    if (typeof body[field] !== 'string' || (body[field] as string).length > 200) throw new SyncError('invalid_body', `${field} must be a string.`, { field });
+    out[field] = body[field];
+  }
+  if (body.meta !== undefined) {
+    if (!isPlainObject(body.meta)) throw new SyncError('invalid_body', 'meta must be an object.', { field: 'meta' });
+    out.meta = body.meta;
+  }
+  return out;
+}

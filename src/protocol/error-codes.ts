@@ -1,0 +1,68 @@
+// The closed catalogue of error codes (D2) and the HTTP status each one maps to.
+// Pure data: imports nothing. Transports map a code to a status here and nowhere else.
+
+export const ERROR_STATUS = {
+  // request shape
+  invalid_json: 400,
+  invalid_body: 400,
+  invalid_query: 400,
+  invalid_id: 400,
+  payload_too_large: 413,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  // identity and access
+  authentication_required: 401,
+  invalid_token: 401,
+  read_only_token: 403,
+  identity_mismatch: 403,
+  scope_denied: 403,
+  admin_required: 403,
+  join_not_open: 403,
+  // rooms and agents
+  room_exists: 409,
+  room_not_found: 404,
+  agent_exists: 409,
+  agent_not_found: 404,
+  agent_disabled: 409,
+  // actions and views
+  action_not_found: 404,
+  action_owned: 403,
+  action_cooldown: 409,
+  action_expired: 404,
+  action_disabled: 409,
+  view_not_found: 404,
+  view_owned: 403,
+  invalid_definition: 400,
+  reserved_scope: 400,
+  invalid_scope: 400,
+  invalid_template: 400,
+  invalid_timer: 400,
+  // invocation
+  missing_param: 400,
+  invalid_param: 400,
+  invalid_param_type: 400,
+  precondition_failed: 409,
+  write_key_required: 400,
+  invalid_write: 400,
+  version_conflict: 409,
+  not_found: 404,
+  // expressions
+  invalid_cel: 400,
+  cel_error: 400,
+  cel_cost_exceeded: 400,
+  // help
+  help_key_not_found: 404,
+  // the server itself
+  service_unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_STATUS[code];
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
+}

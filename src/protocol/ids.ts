@@ -1,0 +1,28 @@
+// Identifier grammar shared by every surface (D23). Pure: imports nothing.
+
+/** Room and agent ids: a letter or digit, then up to 63 letters, digits, dots, underscores or dashes. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** System scopes: an underscore followed by the same alphabet. */
+export const SYSTEM_SCOPE_PATTERN = /^_[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Action and view ids may start with an underscore only when they are built-ins; custom ids follow ID_PATTERN. */
+export const NAME_PATTERN = ID_PATTERN;
+
+export const MAX_KEY_LENGTH = 512;
+
+export function isValidId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+export function isSystemScope(scope: string): boolean {
+  return scope.startsWith('_');
+}
+
+export function isValidScopeName(value: string): boolean {
+  return ID_PATTERN.test(value) || SYSTEM_SCOPE_PATTERN.test(value);
+}
+
+export function isValidKey(value: string): boolean {
+  return value.length > 0 && value.length <= MAX_KEY_LENGTH;
+}

@@ -1,0 +1,70 @@
+// The composition root: the only file that sees storage, services, auth and transports.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import pino from 'pino';
+import { createServices, type Services } from '../core/service/index.js';
+import type { RoomStore } from '../core/ports/room-store.js';
+import type { Clock } from '../core/ports/clock.js';
+import { BearerAuth } from './auth/bearer-auth.js';
+import { nodeCredentials, nodeHasher, nodeIds } from './crypto/node-crypto.js';
+import { createHttpApp } from './http/http-app.js';
+import { MemoryRoomStore } from './storage/memory/memory-room-store.js';
+import { SqliteRoomStore } from './storage/sqlite/sqlite-room-store.js';
+import { isLoopback, type Config } from './config.js';
+
+export interface App {
+  http: Hono;
+  services: Services;
+  store: RoomStore;
+  log: pino.Logger;
+  /** Mark the app ready for /healthz. */
+  setReady(ready: boolean): void;
+  /** Flush soft state, stop timers and close the store. */
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  store?: RoomStore;
+  clock?: Clock;
+  log?: pino.Logger;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+export function openStore(config: Config): RoomStore {
+  if (config.store === 'memory') return new MemoryRoomStore();
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
+}
+
+export function createApp(config: Config, overrides: AppOverrides = {}): App {
+  const log = overrides.log ?? pino({ level: config.logLevel });
+  const store = overrides.store ?? openStore(config);
+  const clock = overrides.clock ?? systemClock;
+  const localMode = isLoopback(config.host);
+  const services = createServices(
+    { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, report: (err) => log.error({ err }, 'commit listener failed') },
+    { localMode },
+  );
+  const auth = new BearerAuth(store, services);
+  let ready = false;
+  const http = createHttpApp({ services, auth, localMode, bodyLimitBytes: config.bodyLimitBytes, log, ready: () => ready });
+  const flushTimer = setInterval(() => {
+    services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
+  }, config.flushIntervalMs);
+  flushTimer.unref();
+  return {
+    http,
+    services,
+    store,
+    log,
+    setReady: (value) => (ready = value),
+    async close() {
+      ready = false;
+      clearInterval(flushTimer);
+      await services.presence.flush(clock.now());
+      await store.close();
+    },
+  };
+}

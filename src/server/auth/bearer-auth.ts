@@ -1,0 +1,72 @@
+// Resolve a request's bearer token to the caller the core acts for (D19): `room_` → admin,
+// `view_` → read-only viewer, `as_` → the agent it was issued to (admins when granted "*").
+// Tokens are compared by hash; agent credentials are cached briefly to keep the hot path lean.
+import { timingSafeEqual } from 'node:crypto';
+import { SyncError } from '../../core/errors.js';
+import type { RoomStore, AgentCredential } from '../../core/ports/room-store.js';
+import type { Caller, Services } from '../../core/service/index.js';
+import { ANONYMOUS } from '../../core/service/index.js';
+import { hashToken } from '../crypto/node-crypto.js';
+
+const CACHE_LIMIT = 10_000;
+
+export class BearerAuth {
+  private readonly cache = new Map<string, AgentCredential | null>();
+
+  constructor(
+    private readonly store: RoomStore,
+    private readonly services: Services,
+  ) {}
+
+  /** The bearer secret of an Authorization header, or null when there is none. */
+  static bearerOf(header: string | undefined | null): string | null {
+    if (!header) return null;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new SyncError('invalid_token', 'The Authorization header must be "Bearer <token>".');
+    return match[1]!;
+  }
+
+  async callerFor(roomId: string, header: string | undefined | null): Promise<Caller> {
+    const token = BearerAuth.bearerOf(header);
+    if (token === null) return ANONYMOUS;
+    const hash = hashToken(token);
+    if (token.startsWith('room_') || token.startsWith('view_')) {
+      const room = (await this.services.registry.get(roomId)).room;
+      if (token.startsWith('room_') && sameHash(hash, room.tokenHash)) return { kind: 'admin', agentId: null };
+      if (token.startsWith('view_') && room.viewTokenHash && sameHash(hash, room.viewTokenHash)) return { kind: 'viewer', agentId: null };
+      throw new SyncError('invalid_token', `This token is not valid for the room ${roomId}.`);
+    }
+    const cred = await this.credential(hash);
+    if (!cred || cred.revokedAt !== null || cred.roomId !== roomId) {
+      throw new SyncError('invalid_token', `This token is not valid for the room ${roomId}.`);
+    }
+    const room = await this.services.registry.get(roomId);
+    const agent = room.agents.get(cred.agentId);
+    if (agent?.grants.includes('*')) return { kind: 'admin', agentId: cred.agentId };
+    return { kind: 'agent', agentId: cred.agentId };
+  }
+
+  /** Rooms a bearer can see (GET /rooms): its room for room and view tokens, its agent's room. */
+  async roomsFor(header: string | undefined | null): Promise<string[]> {
+    const token = BearerAuth.bearerOf(header);
+    if (token === null) return [];
+    return this.store.roomsForCredential(hashToken(token));
+  }
+
+  /** Forget cached credentials (after a re-join rotated them). */
+  forget(): void {
+    this.cache.clear();
+  }
+
+  private async credential(hash: string): Promise<AgentCredential | null> {
+    if (this.cache.has(hash)) return this.cache.get(hash)!;
+    const cred = await this.store.findAgentCredential(hash);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(hash, cred);
+    return cred;
+  }
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}

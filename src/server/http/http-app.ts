@@ -1,0 +1,60 @@
+// The Hono application: cross-cutting behaviour (CORS, version header, body limit, D2 errors,
+// 404/405) around the routes. Transports see services and auth, never storage.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { SyncError } from '../../core/errors.js';
+import type { Services } from '../../core/service/index.js';
+import type { BearerAuth } from '../auth/bearer-auth.js';
+import { errorResponse, send, type Logger } from './respond.js';
+import { registerRoutes } from './routes.js';
+
+export const SYNC_VERSION = 'v8';
+
+export interface HttpDeps {
+  services: Services;
+  auth: BearerAuth;
+  localMode: boolean;
+  bodyLimitBytes: number;
+  log: Logger;
+  /** Whether the server is ready (start-up finished, not shutting down). */
+  ready: () => boolean;
+  /** Extra routes mounted by later layers (wait, events). */
+  extend?: (app: Hono) => void;
+}
+
+const KNOWN_PATHS: Array<[RegExp, string]> = [
+  [/^\/rooms\/?$/, 'GET, POST'],
+  [/^\/rooms\/[^/]+\/?$/, 'GET, DELETE'],
+  [/^\/rooms\/[^/]+\/agents\/?$/, 'POST'],
+  [/^\/rooms\/[^/]+\/agents\/[^/]+\/?$/, 'PATCH'],
+  [/^\/rooms\/[^/]+\/actions\/[^/]+\/invoke\/?$/, 'POST'],
+  [/^\/rooms\/[^/]+\/(context|poll|wait|events)\/?$/, 'GET'],
+  [/^\/rooms\/[^/]+\/eval\/?$/, 'POST'],
+];
+
+export function createHttpApp(deps: HttpDeps): Hono {
+  const app = new Hono();
+  app.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'], exposeHeaders: ['X-Sync-Version'] }));
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('X-Sync-Version', SYNC_VERSION);
+  });
+  app.use('*', bodyLimit({
+    maxSize: deps.bodyLimitBytes,
+    onError: (c) => send(c, 413, new SyncError('payload_too_large', `The request body is larger than ${deps.bodyLimitBytes} bytes.`, { limit: deps.bodyLimitBytes }).toBody()),
+  }));
+  app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
+  registerRoutes(app, deps);
+  deps.extend?.(app);
+  app.notFound((c) => {
+    const known = KNOWN_PATHS.find(([pattern]) => pattern.test(c.req.path));
+    if (known) {
+      const error = new SyncError('method_not_allowed', `${c.req.method} is not supported on this path.`, { allow: known[1] });
+      return send(c, 405, error.toBody());
+    }
+    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toBody());
+  });
+  app.onError((error, c) => errorResponse(c, error, deps.log));
+  return app;
+}

@@ -1,0 +1,88 @@
+// The HTTP surface of seed 000 for rooms, agents, invoke, context, eval and poll. Thin: each
+// handler resolves the caller, calls one service method and sends what it returns.
+import type { Context, Hono } from 'hono';
+import { ANONYMOUS, type Services } from '../../core/service/index.js';
+import { SyncError } from '../../core/errors.js';
+import type { BearerAuth } from '../auth/bearer-auth.js';
+import { jsonBody } from './body.js';
+import { actionParam, idParam } from './path-params.js';
+import { send } from './respond.js';
+
+export interface RouteDeps {
+  services: Services;
+  auth: BearerAuth;
+  localMode: boolean;
+}
+
+export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDeps): void {
+  const caller = (c: Context, roomId: string) => auth.callerFor(roomId, c.req.header('authorization'));
+
+  app.post('/rooms', async (c) => {
+    const reply = await services.rooms.create(await jsonBody(c), ANONYMOUS);
+    return send(c, reply.status, reply.body);
+  });
+
+  app.get('/rooms', async (c) => {
+    const header = c.req.header('authorization');
+    if (!header && localMode) return send(c, 200, await services.rooms.list(null));
+    if (!header) throw new SyncError('authentication_required', 'Listing rooms needs a bearer token.');
+    return send(c, 200, await services.rooms.list(await auth.roomsFor(header)));
+  });
+
+  app.get('/rooms/:id', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    services.reads.requireRead(await caller(c, roomId));
+    return send(c, 200, await services.rooms.info(roomId));
+  });
+
+  app.delete('/rooms/:id', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const reply = await services.rooms.delete(roomId, await caller(c, roomId));
+    return send(c, reply.status, reply.body);
+  });
+
+  const rotation = (path: string, method: 'post' | 'delete', which: 'room' | 'view' | 'revoke_view') =>
+    app[method](`/rooms/:id/${path}`, async (c) => {
+      const roomId = idParam(c, 'id', 'room');
+      const reply = await services.rooms.rotate(roomId, which, await caller(c, roomId));
+      return send(c, reply.status, reply.body);
+    });
+  rotation('rotate-token', 'post', 'room');
+  rotation('rotate-view-token', 'post', 'view');
+  rotation('view-token', 'delete', 'revoke_view');
+
+  app.post('/rooms/:id/agents', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const reply = await services.writes.join(roomId, await jsonBody(c), await caller(c, roomId));
+    return send(c, reply.status, reply.body);
+  });
+
+  app.patch('/rooms/:id/agents/:agentId', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const agentId = idParam(c, 'agentId', 'agent');
+    const reply = await services.writes.patchAgent(roomId, agentId, await jsonBody(c), await caller(c, roomId));
+    return send(c, reply.status, reply.body);
+  });
+
+  app.post('/rooms/:id/actions/:actionId/invoke', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const actionId = actionParam(c);
+    const reply = await services.writes.invoke(roomId, actionId, await jsonBody(c), await caller(c, roomId));
+    return send(c, reply.status, reply.body);
+  });
+
+  app.get('/rooms/:id/context', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    return send(c, 200, await services.reads.context(roomId, c.req.query(), await caller(c, roomId)));
+  });
+
+  app.post('/rooms/:id/eval', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    return send(c, 200, await services.reads.evaluate(roomId, await jsonBody(c), await caller(c, roomId)));
+  });
+
+  app.get('/rooms/:id/poll', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    return send(c, 200, await services.reads.poll(roomId, c.req.query(), await caller(c, roomId)));
+  });
+}

@@ -1,0 +1,126 @@
+// The embedded default store (D24): one SQLite file in WAL mode through better-sqlite3.
+// The connection holds an exclusive lock, so one server process owns a data directory and
+// its in-memory room images can never go stale.
+import Database from 'better-sqlite3';
+import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
+import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
+import { MIGRATIONS } from './schema.js';
+import {
+  entryFromRow, entryParams, logFromRow, logParams, messageFromRow, messageParams, roomFromRow, roomParams,
+  type EntryRow, type LogRow, type MessageRow, type RoomRow,
+} from './sqlite-rows.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
+
+export class SqliteRoomStore implements RoomStore {
+  readonly exclusive = true;
+  private readonly db: Database.Database;
+  private readonly sql: Statements;
+  private readonly commitTx: (roomId: string, batch: CommitBatch) => void;
+
+  /** Open (and migrate) the database at `path`; `:memory:` gives a private in-memory database. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = OFF');
+    if (path !== ':memory:') this.db.pragma('locking_mode = EXCLUSIVE');
+    this.migrate();
+    this.sql = prepareStatements(this.db);
+    this.commitTx = this.db.transaction((roomId: string, batch: CommitBatch) => this.applyBatch(roomId, batch));
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    return this.sql.insertRoom.run(...roomParams(room)).changes === 1;
+  }
+
+  async getRoom(id: string): Promise<RoomRecord | null> {
+    const row = this.sql.getRoom.get(id) as RoomRow | undefined;
+    return row ? roomFromRow(row) : null;
+  }
+
+  async listRooms(ids?: readonly string[]): Promise<RoomRecord[]> {
+    const rows = this.sql.listRooms.all() as RoomRow[];
+    return rows.map(roomFromRow).filter((r) => !ids || ids.includes(r.id));
+  }
+
+  async updateRoom(room: RoomRecord): Promise<void> {
+    this.sql.updateRoom.run(JSON.stringify(room.meta), room.tokenHash, room.viewTokenHash, room.id);
+  }
+
+  async deleteRoom(id: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      for (const stmt of this.sql.deleteRoomRows) stmt.run(id);
+      return this.sql.deleteRoom.run(id).changes === 1;
+    })();
+  }
+
+  async loadRoom(id: string): Promise<RoomData | null> {
+    const roomRow = this.sql.getRoom.get(id) as RoomRow | undefined;
+    if (!roomRow) return null;
+    const tail = (this.sql.messageTail.all(id, MESSAGE_TAIL) as MessageRow[]).map(messageFromRow).reverse();
+    const directed = (this.sql.directed.all(id) as Array<{ seq: number; recipients: string }>).map((r) => ({ seq: r.seq, to: JSON.parse(r.recipients) as string[] }));
+    const counts = this.sql.invocationCounts.all(id) as Array<{ action: string; n: number }>;
+    return {
+      room: roomFromRow(roomRow),
+      entries: (this.sql.entriesOf.all(id) as EntryRow[]).map(entryFromRow),
+      messagesTail: tail,
+      directed,
+      messageSeq: (this.sql.maxMessageSeq.get(id) as { n: number | null }).n ?? 0,
+      logSeq: (this.sql.maxLogSeq.get(id) as { n: number | null }).n ?? 0,
+      counters: Object.fromEntries((this.sql.countersOf.all(id) as Array<{ name: string; value: number }>).map((r) => [r.name, r.value])),
+      invocationCounts: Object.fromEntries(counts.map((c) => [c.action, c.n])),
+    };
+  }
+
+  async withRoomLock<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
+    return fn({ headSeq: async () => null, commit: async (batch) => this.commitTx(id, batch) });
+  }
+
+  private applyBatch(roomId: string, batch: CommitBatch): void {
+    for (const change of batch.entries) {
+      if (change.op === 'put') this.sql.upsertEntry.run(...entryParams(roomId, change.entry));
+      else this.sql.deleteEntry.run(roomId, change.scope, change.key);
+    }
+    for (const m of batch.messages) this.sql.insertMessage.run(...messageParams(roomId, m));
+    for (const l of batch.log) this.sql.insertLog.run(...logParams(roomId, l));
+    for (const [name, value] of Object.entries(batch.counters)) this.sql.upsertCounter.run(roomId, name, value);
+    const creds = batch.credentials;
+    if (creds?.revokeAgent) this.sql.revokeAgent.run(creds.at, roomId, creds.revokeAgent);
+    if (creds?.issue) this.sql.insertCredential.run(creds.issue.hash, roomId, creds.issue.agentId, creds.at);
+  }
+
+  async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {
+    const rows = query.after !== undefined
+      ? (this.sql.logAfter.all(roomId, query.after, query.limit) as LogRow[])
+      : (this.sql.logBefore.all(roomId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as LogRow[]);
+    return rows.map(logFromRow);
+  }
+
+  async readMessages(roomId: string, query: MessageQuery): Promise<Message[]> {
+    return (this.sql.messagesAfter.all(roomId, query.after, query.limit) as MessageRow[]).map(messageFromRow).reverse();
+  }
+
+  async findAgentCredential(hash: string): Promise<AgentCredential | null> {
+    const row = this.sql.findCredential.get(hash) as { hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null } | undefined;
+    return row ? { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at } : null;
+  }
+
+  async roomsForCredential(hash: string): Promise<string[]> {
+    return (this.sql.roomsForCredential.all(hash, hash, hash) as Array<{ id: string }>).map((r) => r.id);
+  }
+}

@@ -1,0 +1,72 @@
+// The layering of ARCHITECTURE.md, enforced: walk every import in src/ and fail on a wrong arrow.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SRC = join(ROOT, 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  from: string;
+  specifier: string;
+  target: string | null;
+}
+
+function importsOf(file: string): Import[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Import[] = [];
+  for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+    const specifier = match[1] ?? match[2]!;
+    const target = specifier.startsWith('.') ? relative(SRC, resolve(dirname(file), specifier)) : null;
+    out.push({ from: relative(SRC, file), specifier, target });
+  }
+  return out;
+}
+
+const all = files(SRC).flatMap(importsOf);
+const layer = (path: string) => path.split('/')[0]!;
+
+describe('architecture', () => {
+  it('finds the source tree', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('keeps protocol free of every other layer and of packages', () => {
+    const bad = all.filter((i) => layer(i.from) === 'protocol' && (i.target === null || layer(i.target) !== 'protocol'));
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps core pure: no node modules, no server code, only the CEL package', () => {
+    const allowedPackages = new Set(['@marcbachmann/cel-js']);
+    const bad = all.filter((i) => layer(i.from) === 'core' && (i.target === null ? !allowedPackages.has(i.specifier) : !['core', 'protocol'].includes(layer(i.target))));
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps core free of clocks, timers, processes and network calls', () => {
+    const offenders = files(join(SRC, 'core')).filter((f) => /\bDate\.now\(|\bsetTimeout\(|\bsetInterval\(|\bprocess\.|\bfetch\(|\brequire\(/.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
+  it('lets only the composition root import storage adapters', () => {
+    const bad = all.filter((i) => i.target?.startsWith('server/storage/') && !i.from.startsWith('server/storage/') && i.from !== 'server/app.ts');
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps transports away from storage and from the composition root', () => {
+    const bad = all.filter((i) => i.from.startsWith('server/http/') && (i.target?.startsWith('server/storage/') || i.target === 'server/app.ts'));
+    expect(bad).toEqual([]);
+  });
+
+  it('confines database drivers to their adapter folders', () => {
+    const bad = all.filter((i) => i.specifier === 'better-sqlite3' && !i.from.startsWith('server/storage/sqlite/'));
+    expect(bad).toEqual([]);
+  });
+});
