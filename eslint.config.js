@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'test/**', 'scripts/**'],
-    rules: { 'no-console': 'off' },
+    files: ['bench/**', 'test/**', 'scripts/**', '**/*.test.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );
