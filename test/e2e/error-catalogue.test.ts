@@ -1,0 +1,260 @@
+// The error catalogue (sync-core §5.10 under D2): every code of ERROR_STATUS provoked by a real
+// HTTP request and checked for its status, its D2 shape and its detail fields.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_STATUS, type ErrorCode } from '../../src/protocol/error-codes.js';
+import { createApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { TestClient, type JsonResponse } from '../support/http-client.js';
+import { inProcessApp, roomWithAgents, type TestApp } from '../support/in-process.js';
+
+/** Codes no request in this file produces, each with the reason. Keep it honest: it must stay small. */
+const UNREACHABLE: Partial<Record<ErrorCode, string>> = {};
+
+const produced = new Set<string>();
+
+/** Assert a D2 error: status from the catalogue, `{error, message, ...details}`, JSON content type. */
+function expectError(res: JsonResponse, code: ErrorCode, details: Record<string, unknown> = {}): void {
+  expect(res.body, JSON.stringify(res.body)).toMatchObject({ error: code, ...details });
+  expect(res.status).toBe(ERROR_STATUS[code]);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(typeof res.body.message).toBe('string');
+  expect(res.body.message).toMatch(/^\S[^\n]*\.$/);
+  expect(res.body.message).not.toBe(code);
+  produced.add(code);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HUNDRED = `[${Array.from({ length: 100 }, (_, i) => i).join(',')}]`;
+const RUNAWAY = `${HUNDRED}.all(x, ${HUNDRED}.all(y, ${HUNDRED}.all(z, true)))`;
+
+describe('error catalogue (in-process, memory store)', () => {
+  let t: TestApp;
+  let anon: TestClient;
+  let admin: TestClient;
+  let viewer: TestClient;
+  let alice: TestClient;
+  let bob: TestClient;
+  const room = 'cat';
+  const register = (who: TestClient, def: Record<string, unknown>) => who.invoke(room, '_register_action', def);
+
+  beforeAll(async () => {
+    t = inProcessApp({ bodyLimit: 16_384 });
+    anon = t.client;
+    const r = await roomWithAgents(anon, room, ['alice', 'bob']);
+    admin = anon.as(r.admin);
+    viewer = anon.as(r.view);
+    alice = anon.as(r.tokens.alice);
+    bob = anon.as(r.tokens.bob);
+  });
+  afterAll(async () => {
+    await t.app.close();
+  });
+
+  describe('request shape', () => {
+    it('invalid_json, invalid_body, invalid_query, invalid_id', async () => {
+      const json = await anon.request('POST', '/rooms', '{"id": ');
+      expectError(json, 'invalid_json');
+      expect(typeof json.body.detail).toBe('string');
+      expectError(await anon.request('POST', '/rooms', '[]'), 'invalid_body');
+      expectError(await alice.context(room, '?depth=deep'), 'invalid_query', { param: 'depth' });
+      expectError(await alice.get('/rooms/-bad/context'), 'invalid_id', { id: '-bad' });
+    });
+
+    it('payload_too_large', async () => {
+      expectError(await anon.post('/rooms', { id: 'big', meta: { pad: 'x'.repeat(20_000) } }), 'payload_too_large', { limit: 16_384 });
+    });
+
+    it('route_not_found and method_not_allowed', async () => {
+      expectError(await anon.get('/nope'), 'route_not_found');
+      expectError(await alice.request('DELETE', `/rooms/${room}/context`), 'method_not_allowed', { allow: 'GET' });
+    });
+  });
+
+  describe('identity and access', () => {
+    it('authentication_required, invalid_token, read_only_token', async () => {
+      expectError(await anon.invoke(room, 'help'), 'authentication_required');
+      expectError(await anon.as(`as_${'0'.repeat(48)}`).invoke(room, 'help'), 'invalid_token');
+      expectError(await viewer.invoke(room, 'help'), 'read_only_token');
+    });
+
+    it('identity_mismatch names who is authenticated and who was claimed', async () => {
+      expectError(await alice.invoke(room, 'help', {}, { agent: 'bob' }), 'identity_mismatch', { authenticated_as: 'alice', claimed: 'bob' });
+      expectError(await register(alice, { id: 'for_bob', scope: 'bob' }), 'identity_mismatch', { scope: 'bob', authenticated_as: 'alice' });
+    });
+
+    it('scope_denied: a write into another agent\'s private scope', async () => {
+      expect((await register(bob, { id: 'poke_alice', writes: [{ scope: 'alice', key: 'poked', value: true }] })).status).toBe(201);
+      expectError(await bob.invoke(room, 'poke_alice'), 'scope_denied', { action: 'poke_alice', scope: 'alice' });
+    });
+
+    it('admin_required: an agent PATCHes an agent', async () => {
+      expectError(await alice.request('PATCH', `/rooms/${room}/agents/bob`, { role: 'boss' }), 'admin_required');
+    });
+
+    it('join_not_open: anonymous join on a server that is not in local mode', async () => {
+      const local = inProcessApp();
+      expect((await local.client.post('/rooms', { id: 'closed' })).status).toBe(201);
+      const remote = createApp(loadConfig(['--store', 'memory', '--host', '0.0.0.0'], {}), { store: local.app.store, log: pino({ level: 'silent' }) });
+      remote.setReady(true);
+      const client = new TestClient('http://remote', async (url, init) => remote.http.request(url, init));
+      expectError(await client.post('/rooms/closed/agents', { id: 'mallory' }), 'join_not_open');
+      await local.app.close();
+    });
+  });
+
+  describe('rooms and agents', () => {
+    it('room_exists, room_not_found, agent_exists, agent_not_found', async () => {
+      expectError(await anon.post('/rooms', { id: room }), 'room_exists', { id: room });
+      expectError(await anon.get('/rooms/no-such-room'), 'room_not_found', { room: 'no-such-room' });
+      expectError(await anon.post(`/rooms/${room}/agents`, { id: 'alice' }), 'agent_exists', { agent: 'alice' });
+      expectError(await admin.request('PATCH', `/rooms/${room}/agents/nobody`, { role: 'x' }), 'agent_not_found', { agent: 'nobody' });
+    });
+
+    it('agent_disabled: an agent whose enabled expression is false cannot act', async () => {
+      const joined = await anon.post(`/rooms/${room}/agents`, { id: 'dormant', enabled: 'state._shared.open == true' });
+      expect(joined.status).toBe(201);
+      expectError(await anon.as(joined.body.token).invoke(room, 'help'), 'agent_disabled', { agent: 'dormant' });
+    });
+  });
+
+  describe('actions and views', () => {
+    it('action_not_found, view_not_found', async () => {
+      expectError(await alice.invoke(room, 'no_such_action'), 'action_not_found', { action: 'no_such_action' });
+      expectError(await alice.invoke(room, '_delete_action', { id: 'no_such_action' }), 'action_not_found', { action: 'no_such_action' });
+      expectError(await alice.invoke(room, '_delete_view', { id: 'no_such_view' }), 'view_not_found', { view: 'no_such_view' });
+    });
+
+    it('action_owned and view_owned (D10)', async () => {
+      expect((await register(alice, { id: 'alice_only', scope: 'alice' })).status).toBe(201);
+      expectError(await bob.invoke(room, '_delete_action', { id: 'alice_only' }), 'action_owned', { action: 'alice_only', owner: 'alice' });
+      expectError(await register(bob, { id: 'alice_only' }), 'action_owned', { owner: 'alice' });
+      expect((await alice.invoke(room, '_register_view', { id: 'alice_view', expr: 'self' })).status).toBe(201);
+      expectError(await bob.invoke(room, '_delete_view', { id: 'alice_view' }), 'view_owned', { view: 'alice_view', owner: 'alice' });
+    });
+
+    it('action_cooldown carries available_at', async () => {
+      expect((await register(alice, { id: 'cool', on_invoke: { timer: { ms: 180_000, effect: 'enable' } } })).status).toBe(201);
+      expect((await alice.invoke(room, 'cool')).status).toBe(200);
+      const before = Date.now();
+      const res = await alice.invoke(room, 'cool');
+      expectError(res, 'action_cooldown', { action: 'cool' });
+      const at = Date.parse(res.body.available_at);
+      expect(at).toBeGreaterThan(before + 170_000);
+      expect(at).toBeLessThanOrEqual(Date.now() + 180_000);
+    });
+
+    it('action_expired after a delete timer fires', async () => {
+      expect((await register(alice, { id: 'fleeting', timer: { ms: 1, effect: 'delete' } })).status).toBe(201);
+      await sleep(30);
+      expectError(await alice.invoke(room, 'fleeting'), 'action_expired', { action: 'fleeting' });
+    });
+
+    it('action_disabled when enabled is false', async () => {
+      expect((await register(alice, { id: 'never', enabled: 'false' })).status).toBe(201);
+      expectError(await alice.invoke(room, 'never'), 'action_disabled', { action: 'never' });
+    });
+
+    it('invalid_definition, reserved_scope, invalid_scope, invalid_template, invalid_timer at registration', async () => {
+      expectError(await register(alice, { id: 'x1', bogus: 1 }), 'invalid_definition', { field: 'bogus' });
+      expectError(await register(alice, { id: 'x1', writes: [{ scope: '_actions', key: 'k', value: 1 }] }), 'reserved_scope', { scope: '_actions', field: 'writes[0]' });
+      expectError(await register(alice, { id: 'x1', scope: '_tasks' }), 'invalid_scope', { scope: '_tasks' });
+      expectError(await register(alice, { id: 'x1', writes: [{ key: 'k', value: '${foo}' }] }), 'invalid_template', { placeholder: '${foo}', field: 'writes[0].value' });
+      expectError(await register(alice, { id: 'x1', timer: { ms: -1, effect: 'delete' } }), 'invalid_timer', { field: 'timer' });
+      expectError(await register(alice, { id: 'x1', on_invoke: { timer: { ms: 5 } } }), 'invalid_timer', { field: 'on_invoke.timer' });
+    });
+  });
+
+  describe('invocation', () => {
+    it('missing_param, invalid_param, invalid_param_type, precondition_failed', async () => {
+      const def = {
+        id: 'vote',
+        params: { n: { type: 'integer', required: true }, colour: { type: 'string', enum: ['red', 'blue'] } },
+        if: 'params.n > 5',
+        writes: [{ key: 'votes.${self}', value: '${params.n}' }],
+      };
+      expect((await register(alice, def)).status).toBe(201);
+      expectError(await alice.invoke(room, 'vote', {}), 'missing_param', { param: 'n' });
+      expectError(await alice.invoke(room, 'vote', { n: 9, colour: 'green' }), 'invalid_param', { param: 'colour', value: 'green', allowed: ['red', 'blue'] });
+      expectError(await alice.invoke(room, 'vote', { n: 'seven' }), 'invalid_param_type', { param: 'n', expected: 'integer', actual: 'string' });
+      expectError(await alice.invoke(room, 'vote', { n: 1 }), 'precondition_failed', { action: 'vote', expression: 'params.n > 5' });
+    });
+
+    it('write_key_required at registration and at invocation', async () => {
+      expectError(await register(alice, { id: 'keyless', writes: [{ value: 1 }] }), 'write_key_required', { field: 'writes[0]' });
+      expect((await register(alice, { id: 'keyed', writes: [{ key: '${params.k}', value: 1 }] })).status).toBe(201);
+      expectError(await alice.invoke(room, 'keyed', {}), 'write_key_required', { action: 'keyed' });
+    });
+
+    it('invalid_write: incrementing a key that holds text', async () => {
+      expect((await register(alice, { id: 'label', writes: [{ key: 'label', value: 'hello' }] })).status).toBe(201);
+      expect((await register(alice, { id: 'bump_label', writes: [{ key: 'label', increment: 1 }] })).status).toBe(201);
+      expect((await alice.invoke(room, 'label')).status).toBe(200);
+      expectError(await alice.invoke(room, 'bump_label'), 'invalid_write', { action: 'bump_label', key: 'label' });
+    });
+
+    it('version_conflict and not_found from if_version', async () => {
+      const def = { id: 'cas', params: { k: { type: 'string' }, v: { type: 'string' } }, writes: [{ key: '${params.k}', value: '${params.v}', if_version: '${params.v}' }] };
+      expect((await register(alice, def)).status).toBe(201);
+      expect((await alice.invoke(room, 'cas', { k: 'slot', v: '' })).status).toBe(200);
+      const conflict = await alice.invoke(room, 'cas', { k: 'slot', v: 'deadbeefdeadbeef' });
+      expectError(conflict, 'version_conflict', { expected_version: 'deadbeefdeadbeef', current: { revision: 1, value: '' } });
+      expect(typeof conflict.body.current.version).toBe('string');
+      expectError(await alice.invoke(room, 'cas', { k: 'missing', v: 'abc' }), 'not_found', { scope: '_shared', key: 'missing' });
+    });
+  });
+
+  describe('expressions and help', () => {
+    it('invalid_cel names field, stage, detail and hint', async () => {
+      const res = await register(alice, { id: 'broken', if: 'state._shared.x ==' });
+      expectError(res, 'invalid_cel', { field: 'if', stage: 'parse' });
+      expect(typeof res.body.detail).toBe('string');
+      expect(typeof res.body.hint).toBe('string');
+    });
+
+    it('cel_error from eval and cel_cost_exceeded from a runaway expression', async () => {
+      const err = await alice.post(`/rooms/${room}/eval`, { expr: 'state._shared.nope' });
+      expectError(err, 'cel_error', { field: 'expr', expression: 'state._shared.nope' });
+      expect(err.body.detail).toMatch(/nope/);
+      expectError(await alice.post(`/rooms/${room}/eval`, { expr: RUNAWAY }), 'cel_cost_exceeded', { field: 'expr' });
+    });
+
+    it('help_key_not_found lists what is available', async () => {
+      const res = await alice.invoke(room, 'help', { key: 'nope' });
+      expectError(res, 'help_key_not_found', { key: 'nope' });
+      expect(res.body.available).toEqual(expect.arrayContaining(['guide', 'standard_library']));
+    });
+  });
+
+  describe('the server itself', () => {
+    it('service_unavailable while not ready', async () => {
+      const other = inProcessApp();
+      other.app.setReady(false);
+      expectError(await other.client.get('/healthz'), 'service_unavailable');
+      await other.app.close();
+    });
+
+    it('internal_error keeps the D2 shape when the store fails', async () => {
+      const other = inProcessApp();
+      await other.client.post('/rooms', { id: 'faulty' });
+      other.app.store.readLog = async () => {
+        throw new Error('disk on fire');
+      };
+      const res = await other.client.get('/rooms/faulty/poll');
+      expectError(res, 'internal_error');
+      expect(JSON.stringify(res.body)).not.toMatch(/disk on fire/);
+      await other.app.close();
+    });
+  });
+
+  it('every catalogued code was produced above or is listed as unreachable with a reason', () => {
+    const all = Object.keys(ERROR_STATUS);
+    const missing = all.filter((code) => !produced.has(code) && !(code in UNREACHABLE));
+    expect(missing, `codes never produced: ${missing.join(', ')}`).toEqual([]);
+    for (const [code, reason] of Object.entries(UNREACHABLE)) {
+      expect(all).toContain(code);
+      expect(produced.has(code), `${code} is listed unreachable but was produced`).toBe(false);
+      expect(reason.length).toBeGreaterThan(10);
+    }
+  });
+});
