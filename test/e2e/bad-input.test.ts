@@ -1,0 +1,205 @@
+// Bad input against a real server (SQLite, --body-limit 2048): malformed and mistyped JSON,
+// oversized bodies, invalid ids, CEL errors and runaway expressions. Each is a clear D2 4xx.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectD2, expectStillServing } from '../support/bad-input.js';
+import { TestClient } from '../support/http-client.js';
+import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+
+const LIMIT = 2048;
+const HUNDRED = `[${Array.from({ length: 100 }, (_, i) => i).join(',')}]`;
+const RUNAWAY = `${HUNDRED}.all(x, ${HUNDRED}.all(y, ${HUNDRED}.all(z, x + y + z >= 0)))`;
+
+describe('bad input (real server, SQLite)', () => {
+  let server: ServerProcess;
+  let anon: TestClient;
+  let admin: TestClient;
+  let alice: TestClient;
+  const room = 'bad';
+
+  beforeAll(async () => {
+    server = await startServer({ args: ['--body-limit', String(LIMIT)] });
+    anon = new TestClient(server.url);
+    const created = await anon.post('/rooms', { id: room });
+    expect(created.status).toBe(201);
+    admin = anon.as(created.body.token);
+    const joined = await anon.post(`/rooms/${room}/agents`, { id: 'alice' });
+    alice = anon.as(joined.body.token);
+    expect((await alice.invoke(room, '_register_action', { id: 'ping', writes: [{ key: 'pings', increment: 1 }] })).status).toBe(201);
+  });
+  afterAll(async () => {
+    await server.stop();
+    removeDir(server.dataDir);
+  });
+
+  const bodyRoutes = (): Array<[string, string]> => [
+    ['POST', '/rooms'],
+    ['POST', `/rooms/${room}/agents`],
+    ['PATCH', `/rooms/${room}/agents/alice`],
+    ['POST', `/rooms/${room}/actions/help/invoke`],
+    ['POST', `/rooms/${room}/actions/_register_action/invoke`],
+    ['POST', `/rooms/${room}/eval`],
+  ];
+  const actionIds = async () => Object.keys((await alice.context(room, '?only=actions')).body.actions).sort();
+  const roomIds = async () => ((await anon.get('/rooms')).body as Array<{ id: string }>).map((r) => r.id).sort();
+
+  it('malformed JSON is 400 invalid_json on every route that takes a body', async () => {
+    const rooms = await roomIds();
+    for (const [method, path] of bodyRoutes()) {
+      for (const text of ['{', '{"id": "x",}', "{'id': 'x'}", '{"id": "x"} trailing', 'nul', '{"id": "\\uZZZZ"}']) {
+        const res = await admin.request(method, path, text);
+        expectD2(res, 'invalid_json');
+        expect(typeof res.body.detail).toBe('string');
+      }
+    }
+    expect(await roomIds()).toEqual(rooms);
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('a body that is not a JSON object is 400 invalid_body', async () => {
+    for (const [method, path] of bodyRoutes()) {
+      for (const text of ['[]', '[{"id": "x"}]', '"text"', '42', 'null', 'true']) {
+        expectD2(await admin.request(method, path, text), 'invalid_body');
+      }
+    }
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('wrong JSON types inside the body are named by field', async () => {
+    const actions = await actionIds();
+    for (const params of ['key=guide', ['guide'], 42, true]) {
+      expectD2(await alice.post(`/rooms/${room}/actions/help/invoke`, { params }), 'invalid_body', { field: 'params' });
+    }
+    expectD2(await alice.invoke(room, 'help', {}, { agent: 7 }), 'invalid_body', { field: 'agent' });
+    for (const writes of [{ key: 'k', value: 1 }, 'k', 5, true]) {
+      expectD2(await alice.invoke(room, '_register_action', { id: 'typed', writes }), 'invalid_definition', { field: 'writes' });
+    }
+    expectD2(await alice.invoke(room, '_register_action', { id: 'typed', writes: [{ key: 5, value: 1 }] }), 'invalid_definition', { field: 'writes[0].key' });
+    expectD2(await alice.invoke(room, '_register_action', { id: 'typed', writes: ['k'] }), 'invalid_definition', { field: 'writes[0]' });
+    expectD2(await alice.invoke(room, '_register_action', { id: 'typed', params: 'n' }), 'invalid_definition', { field: 'params' });
+    expectD2(await alice.invoke(room, '_register_action', { id: 'typed', if: 5 }), 'invalid_param_type', { param: 'if', expected: 'string' });
+    for (const id of [42, ['a'], { a: 1 }, false]) {
+      expectD2(await alice.invoke(room, '_register_action', { id }), 'invalid_param_type', { param: 'id', expected: 'string' });
+      expectD2(await alice.invoke(room, '_delete_action', { id }), 'invalid_param_type', { param: 'id' });
+      expectD2(await anon.post('/rooms', { id }), 'invalid_id', { field: 'id' });
+      expectD2(await anon.post(`/rooms/${room}/agents`, { id }), 'invalid_id', { field: 'id' });
+    }
+    expectD2(await anon.post('/rooms', { id: 'typed', meta: 'x' }), 'invalid_body', { field: 'meta' });
+    expectD2(await anon.post(`/rooms/${room}/agents`, { id: 'typed', name: 5 }), 'invalid_body', { field: 'name' });
+    expectD2(await anon.post(`/rooms/${room}/agents`, { id: 'typed', state: [1] }), 'invalid_body', { field: 'state' });
+    expectD2(await admin.request('PATCH', `/rooms/${room}/agents/alice`, { grants: 'all' }), 'invalid_body', { field: 'grants' });
+    expectD2(await alice.post(`/rooms/${room}/eval`, { expr: 5 }), 'missing_param', { param: 'expr' });
+    expectD2(await alice.invoke(room, '_send_message', { body: 'hi', to: 5 }), 'invalid_param', { param: 'to' });
+    expectD2(await alice.invoke(room, 'help', { key: 5 }), 'invalid_param_type', { param: 'key' });
+    expect(await actionIds()).toEqual(actions);
+    expect((await anon.get('/rooms/typed')).status).toBe(404);
+    expect(Object.keys((await alice.context(room)).body.agents)).toEqual(['alice']);
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('an oversized body is 413 payload_too_large, with or without a content length', async () => {
+    const pad = 'x'.repeat(LIMIT + 100);
+    expectD2(await anon.post('/rooms', { id: 'huge', meta: { pad } }), 'payload_too_large', { limit: LIMIT });
+    expectD2(await alice.invoke(room, '_send_message', { body: pad }), 'payload_too_large', { limit: LIMIT });
+    expectD2(await alice.post(`/rooms/${room}/eval`, { expr: `"${pad}" != ""` }), 'payload_too_large');
+    expectD2(await admin.request('PATCH', `/rooms/${room}/agents/alice`, { meta: { pad } }), 'payload_too_large');
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(new TextEncoder().encode(i === 0 ? '{"id": "streamed", "meta": {"pad": "' : 'y'.repeat(1000)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${server.url}/rooms`, { method: 'POST', body: chunks, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ error: 'payload_too_large', limit: LIMIT });
+    expect((await anon.get('/rooms/huge')).status).toBe(404);
+    expect((await anon.get('/rooms/streamed')).status).toBe(404);
+    const fits = await alice.invoke(room, '_send_message', { body: 'y'.repeat(LIMIT - 200) });
+    expect(fits.status, JSON.stringify(fits.body)).toBe(200);
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('invalid room, agent and action ids in the path are 400 invalid_id', async () => {
+    const long = 'a'.repeat(65);
+    const cases: Array<[string, string, Record<string, unknown>]> = [
+      ['GET', '/rooms/-x/context', { id: '-x' }],
+      ['GET', `/rooms/${long}/context`, { id: long }],
+      ['POST', '/rooms/a%20b/agents', { id: 'a b' }],
+      ['GET', '/rooms/caf%C3%A9/poll', { id: 'café' }],
+      ['POST', '/rooms/_r/eval', { id: '_r' }],
+      ['GET', '/rooms/.hidden', { id: '.hidden' }],
+      ['PATCH', `/rooms/${room}/agents/_x`, { agentId: '_x' }],
+      ['PATCH', `/rooms/${room}/agents/${long}`, { agentId: long }],
+      ['POST', `/rooms/${room}/actions/__x/invoke`, { action: '__x' }],
+      ['POST', `/rooms/${room}/actions/a%2Fb/invoke`, { action: 'a/b' }],
+      ['POST', `/rooms/${room}/actions/${long}/invoke`, { action: long }],
+    ];
+    for (const [method, path, details] of cases) {
+      const body = method === 'GET' ? undefined : {};
+      expectD2(await admin.request(method, path, body), 'invalid_id', details);
+    }
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('invalid room, agent, action and view ids in the body are 400 invalid_id', async () => {
+    const long = 'x'.repeat(65);
+    const rooms = await roomIds();
+    for (const id of ['has space', '../etc', long, '', '_room', 'a/b', 'é']) {
+      expectD2(await anon.post('/rooms', { id }), 'invalid_id', { field: 'id' });
+    }
+    for (const id of ['self', '_agent', 'a/b', long, ' alice']) {
+      expectD2(await anon.post(`/rooms/${room}/agents`, { id }), 'invalid_id', { field: 'id' });
+    }
+    for (const id of ['_sneaky', 'a b', long, '-x']) {
+      expectD2(await alice.invoke(room, '_register_action', { id }), 'invalid_id', { param: 'id' });
+      expectD2(await alice.invoke(room, '_register_view', { id, expr: 'true' }), 'invalid_id', { param: 'id' });
+    }
+    expect(await roomIds()).toEqual(rooms);
+    expect(Object.keys((await alice.context(room)).body.agents)).toEqual(['alice']);
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('CEL syntax errors at registration are 400 invalid_cel and register nothing', async () => {
+    const actions = await actionIds();
+    const cases: Array<[string, Record<string, unknown>, string, string]> = [
+      ['_register_action', { id: 'c1', if: 'state._shared.x ==' }, 'if', 'parse'],
+      ['_register_action', { id: 'c2', enabled: 'true &&& false' }, 'enabled', 'parse'],
+      ['_register_action', { id: 'c3', result: '"unclosed' }, 'result', 'parse'],
+      ['_register_action', { id: 'c4', if: '1 + 2' }, 'if', 'check'],
+      ['_register_action', { id: 'c5', if: 'state | size()' }, 'if', 'parse'],
+      ['_register_action', { id: 'c6', writes: [{ key: 'k', value: 'a b c', expr: true }] }, 'writes[0].value', 'parse'],
+      ['_register_action', { id: 'c7', writes: [{ key: 'k', value: 1, enabled: '((' }] }, 'writes[0].enabled', 'parse'],
+      ['_register_view', { id: 'v1', expr: '1 +' }, 'expr', 'parse'],
+      ['_register_view', { id: 'v2', expr: 'true', enabled: 'nope(' }, 'enabled', 'parse'],
+    ];
+    for (const [builtin, def, field, stage] of cases) {
+      const res = await alice.invoke(room, builtin, def);
+      expectD2(res, 'invalid_cel', { field, stage });
+      expect(typeof res.body.detail).toBe('string');
+      expect(typeof res.body.hint).toBe('string');
+    }
+    expect(await actionIds()).toEqual(actions);
+    expect((await alice.context(room)).body.views).toEqual({});
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('a runaway expression is stopped with 400 cel_cost_exceeded and does not stall the server', async () => {
+    const started = Date.now();
+    expectD2(await alice.post(`/rooms/${room}/eval`, { expr: RUNAWAY }), 'cel_cost_exceeded', { field: 'expr' });
+    expect(Date.now() - started).toBeLessThan(5000);
+
+    expect((await alice.invoke(room, '_register_action', { id: 'spin', if: RUNAWAY, writes: [{ key: 'spun', value: true }] })).status).toBe(201);
+    expectD2(await alice.invoke(room, 'spin'), 'cel_cost_exceeded', { field: 'if' });
+    expect((await alice.context(room)).body.state._shared.spun).toBeUndefined();
+
+    const runaways = Array.from({ length: 4 }, () => alice.post(`/rooms/${room}/eval`, { expr: RUNAWAY }));
+    const healthStarted = Date.now();
+    const health = anon.get('/healthz').then((r) => ({ ...r, ms: Date.now() - healthStarted }));
+    const context = alice.context(room);
+    const [h, c, ...spun] = await Promise.all([health, context, ...runaways]);
+    expect(h.status).toBe(200);
+    expect(h.ms).toBeLessThan(5000);
+    expect(c.status).toBe(200);
+    for (const r of spun) expectD2(r, 'cel_cost_exceeded');
+    await expectStillServing(anon, alice, room);
+  });
+});
