@@ -18,9 +18,10 @@ Collections: \`m.filter(k, ...)\`, \`m.exists(k, ...)\`, \`m.all(k, ...)\`, \`l.
 iterate keys), \`size(x)\`, \`m.keys()\`, \`m.values()\`, string \`contains\`, \`startsWith\`, \`endsWith\`,
 \`matches\` (a literal, backtracking-safe pattern). Optional access: \`state._shared.?phase.orValue("")\`.
 
-Conditions hold only when they evaluate to \`true\`; an error counts as not true. Each evaluation
-has a cost limit; expressions are checked when registered (\`400 invalid_cel\` with \`stage\`,
-\`detail\` and \`hint\`).
+Conditions hold only when they evaluate to \`true\`; in listings, views and waits an error counts as
+not true, while invoking an action whose condition fails to evaluate answers \`400 cel_error\` with
+\`detail\` and \`hint\`. Each evaluation has a cost limit (\`400 cel_cost_exceeded\`); expressions
+are checked when registered (\`400 invalid_cel\` with \`stage\`, \`detail\` and \`hint\`).
 `;
 
 export const VIEWS = `# Views
@@ -49,6 +50,9 @@ the key's current version equals the one given:
   (the value only if you may read the scope);
 - \`""\` means "must not exist yet": a first write; if the key exists it is a conflict;
 - a non-empty version for a missing key → \`404 not_found\`.
+
+Read the current \`version\` and \`revision\` of the entries you may read from the \`state\` rows of
+\`GET /rooms/{room}/poll\`, or from the \`current\` of a \`version_conflict\`.
 
 Passing \`if_version\` as a param does nothing unless the action's template uses it.
 
