@@ -1,7 +1,7 @@
 // Private scopes (D7, D9): bob never reads alice's private values through any surface, until
 // alice publishes one with a view; admins read everything, view tokens read no private scope.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inProcessApp } from '../support/in-process.js';
+import { inProcessApp, type TestApp } from '../support/in-process.js';
 import { TestClient, type Fetcher, type JsonResponse } from '../support/http-client.js';
 
 const ROOM = 'privacy';
@@ -34,10 +34,13 @@ describe('private scopes (D7, D9)', () => {
   let alice: TestClient;
   let bob: TestClient;
   let viewer: TestClient;
+  let app: TestApp['app'];
+  let bobToken: string;
 
   beforeAll(async () => {
-    const { app, client: plain } = inProcessApp();
-    client = plain;
+    const made = inProcessApp();
+    app = made.app;
+    client = made.client;
     const fetcher: Fetcher = async (url, init) => app.http.request(url, init);
     const room = await client.post('/rooms', { id: ROOM });
     expect(room.status).toBe(201);
@@ -47,7 +50,8 @@ describe('private scopes (D7, D9)', () => {
     alice = client.as(a.body.token);
     const b = await client.post(`/rooms/${ROOM}/agents`, { id: 'bob', name: 'Bob', state: { mine: 'bob-own' } });
     expect(b.status).toBe(201);
-    bob = recordingClient(fetcher, seenByBob).as(b.body.token);
+    bobToken = b.body.token;
+    bob = recordingClient(fetcher, seenByBob).as(bobToken);
     viewer = recordingClient(fetcher, seenByViewer).as(room.body.view_token);
 
     // alice writes more private keys through her own actions: a shared action writing ${self},
@@ -312,6 +316,39 @@ describe('private scopes (D7, D9)', () => {
     expect(derived.body.value).toBe(160);
     const viewing = await viewer.context(ROOM);
     expect(viewing.body.views['alice.hp']).toBe(80);
+  });
+
+  it('keeps alice\'s scope out of bob\'s waits and event stream', async () => {
+    const wait = (query: string) => bob.get(`/rooms/${ROOM}/wait?${query}`);
+    for (const include of ['context', 'state', 'state.alice', 'state,views,agents,messages,actions']) {
+      const res = await wait(`condition=true&include=${include}`);
+      expect(res.status, include).toBe(200);
+      expect(res.body.triggered).toBe(true);
+      expectNoSecret(res, include);
+    }
+    const probing = await wait(`condition=${encodeURIComponent('state.alice.secret.startsWith("s")')}&timeout=50`);
+    expect(probing.status).toBe(200);
+    expect(probing.body.triggered).toBe(false);
+    expectNoSecret(probing);
+    const asAlice = await wait('condition=true&agent=alice');
+    expect(asAlice.status).toBe(403);
+
+    // The SSE backlog up to the `ready` event, read as bob.
+    const controller = new AbortController();
+    const res = await app.http.request(`http://local/rooms/${ROOM}/events`, { headers: { authorization: `Bearer ${bobToken}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: ready')) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
+    expect(text).toContain('event: ready');
+    expect(text).toContain('diary');
+    expect(text).not.toContain(SECRET);
   });
 
   it('shows room admins every scope', async () => {
