@@ -241,8 +241,6 @@ describe('standard library', () => {
       },
     });
     expect(ctx.body._context.help).toContain('contested_actions');
-    const onlyState = await alice.context(room, '?only=state');
-    expect(onlyState.body.views._contested).toBeDefined();
     const guide = await alice.invoke(room, 'help', { key: 'contested_actions' });
     expect(guide.status).toBe(200);
     expect(guide.body.content).toContain('competing_write_targets');
