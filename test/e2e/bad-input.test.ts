@@ -118,6 +118,14 @@ describe('bad input (real server, SQLite)', () => {
     await expectStillServing(anon, alice, room);
   });
 
+  it('after a much larger body is refused, the next requests from the same client still answer', async () => {
+    for (let round = 0; round < 3; round++) {
+      expectD2(await alice.invoke(room, '_send_message', { body: 'z'.repeat(2_000_000) }), 'payload_too_large', { limit: LIMIT });
+      for (let i = 0; i < 3; i++) expect((await anon.get('/healthz')).status).toBe(200);
+      await expectStillServing(anon, alice, room);
+    }
+  });
+
   it('invalid room, agent and action ids in the path are 400 invalid_id', async () => {
     const long = 'a'.repeat(65);
     const cases: Array<[string, string, Record<string, unknown>]> = [

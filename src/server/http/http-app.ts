@@ -42,7 +42,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
   app.use('*', bodyLimit({
     maxSize: deps.bodyLimitBytes,
-    onError: (c) => send(c, 413, new SyncError('payload_too_large', `The request body is larger than ${deps.bodyLimitBytes} bytes.`, { limit: deps.bodyLimitBytes }).toBody()),
+    onError: (c) => {
+      const res = send(c, 413, new SyncError('payload_too_large', `The request body is larger than ${deps.bodyLimitBytes} bytes.`, { limit: deps.bodyLimitBytes }).toBody());
+      // The unread rest of the body ends this connection; say so, or a client reuses a dead socket.
+      res.headers.set('connection', 'close');
+      return res;
+    },
   }));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
   registerRoutes(app, deps);
