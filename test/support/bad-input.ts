@@ -24,11 +24,12 @@ export async function expectStillServing(anon: TestClient, agent: TestClient, ro
   expect(after.body.state._shared.pings).toBe(pings + 1);
 }
 
-/** What the room shows an admin (poll) and an agent (context), without the audit log. */
+/** What the room shows an admin (poll, rows in scope/key order) and an agent (context), without the audit log. */
 export async function roomSnapshot(admin: TestClient, agent: TestClient, room: string): Promise<unknown> {
   const poll = await admin.get(`/rooms/${room}/poll`);
   expect(poll.status).toBe(200);
   const ctx = await agent.context(room, '?depth=full&messages=false');
   expect(ctx.status).toBe(200);
-  return { state: poll.body.state, views: poll.body.views, actions: poll.body.actions, context: { state: ctx.body.state, views: ctx.body.views, actions: ctx.body.actions } };
+  const rows = [...(poll.body.state as Array<{ scope: string; key: string }>)].sort((a, b) => `${a.scope}\u0000${a.key}`.localeCompare(`${b.scope}\u0000${b.key}`));
+  return { state: rows, views: poll.body.views, actions: poll.body.actions, context: { state: ctx.body.state, views: ctx.body.views, actions: ctx.body.actions } };
 }
