@@ -126,6 +126,43 @@ describe('bad input (real server, SQLite)', () => {
     }
   });
 
+  it('a deeply nested body or an unrepresentable number is 400 invalid_body, never a 500', async () => {
+    const big = await startServer();
+    try {
+      const client = new TestClient(big.url);
+      const made = await client.post('/rooms', { id: 'deep' });
+      const agent = client.as((await client.post('/rooms/deep/agents', { id: 'alice' })).body.token);
+      const def = { id: 'keep', params: { v: { type: 'any' } }, writes: [{ key: 'v', value: '${params.v}' }] };
+      expect((await agent.invoke('deep', '_register_action', def)).status).toBe(201);
+      const nest = (n: number) => '['.repeat(n) + ']'.repeat(n);
+      const ok = await agent.request('POST', '/rooms/deep/actions/keep/invoke', `{"params": {"v": ${nest(90)}}}`);
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      for (const n of [100, 5000, 100_000]) {
+        const cases: Array<[TestClient, string, string]> = [
+          [agent, '/rooms/deep/actions/keep/invoke', `{"params": {"v": ${nest(n)}}}`],
+          [agent, '/rooms/deep/actions/_send_message/invoke', `{"params": {"body": ${nest(n)}}}`],
+          [agent, '/rooms/deep/eval', `{"expr": "1", "x": ${nest(n)}}`],
+          [client, '/rooms/deep/agents', `{"id": "bob", "state": {"x": ${nest(n)}}}`],
+          [client, '/rooms', `{"id": "deeper", "meta": {"x": ${nest(n)}}}`],
+        ];
+        for (const [who, path, text] of cases) expectD2(await who.request('POST', path, text), 'invalid_body', { max_depth: 100 });
+      }
+      for (const text of ['{"params": {"v": 1e999}}', '{"params": {"v": [-1e400]}}']) {
+        expectD2(await agent.request('POST', '/rooms/deep/actions/keep/invoke', text), 'invalid_body');
+      }
+      expect((await client.get('/rooms/deeper')).status).toBe(404);
+      const ctx = await client.as(made.body.token).context('deep');
+      expect(Object.keys(ctx.body.agents)).toEqual(['alice']);
+      expect(ctx.body.state._shared.v).toEqual(JSON.parse(nest(90)));
+      expect(ctx.body.messages.count).toBe(0);
+      expect((await client.get('/healthz')).status).toBe(200);
+      expect(big.output()).not.toMatch(/unhandled error/);
+    } finally {
+      await big.stop();
+      removeDir(big.dataDir);
+    }
+  });
+
   it('invalid room, agent and action ids in the path are 400 invalid_id', async () => {
     const long = 'a'.repeat(65);
     const cases: Array<[string, string, Record<string, unknown>]> = [
