@@ -67,7 +67,17 @@ describe('error catalogue (in-process, memory store)', () => {
 
     it('route_not_found and method_not_allowed', async () => {
       expectError(await anon.get('/nope'), 'route_not_found');
-      expectError(await alice.request('DELETE', `/rooms/${room}/context`), 'method_not_allowed', { allow: 'GET' });
+      const wrongMethod = await alice.request('DELETE', `/rooms/${room}/context`);
+      expectError(wrongMethod, 'method_not_allowed', { allow: 'GET' });
+      expect(wrongMethod.headers.get('allow')).toBe('GET');
+      expectError(await alice.post(`/rooms/${room}/context`, {}), 'method_not_allowed', { allow: 'GET' });
+      expectError(await alice.request('PUT', `/rooms/${room}`, {}), 'method_not_allowed', { allow: 'GET, DELETE' });
+    });
+
+    it('an allowed method on a known path with a trailing slash is a 404, never a 405 that allows it', async () => {
+      expectError(await alice.get(`/rooms/${room}/context/`), 'route_not_found', { hint: 'Remove the trailing slash.' });
+      expectError(await alice.post(`/rooms/${room}/actions/help/invoke/`, {}), 'route_not_found');
+      expectError(await anon.get('/rooms/'), 'route_not_found');
     });
   });
 

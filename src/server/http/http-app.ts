@@ -54,11 +54,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
   deps.extend?.(app);
   app.notFound((c) => {
     const known = KNOWN_PATHS.find(([pattern]) => pattern.test(c.req.path));
-    if (known) {
+    // A known path with an allowed method missed its route (a trailing slash): that is a 404, not a 405.
+    if (known && !known[1].split(', ').includes(c.req.method)) {
       const error = new SyncError('method_not_allowed', `${c.req.method} is not supported on this path.`, { allow: known[1] });
-      return send(c, 405, error.toBody());
+      const res = send(c, 405, error.toBody());
+      res.headers.set('allow', known[1]);
+      return res;
     }
-    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path}.`).toBody());
+    const hint = known && c.req.path.endsWith('/') ? { hint: 'Remove the trailing slash.' } : {};
+    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path}.`, hint).toBody());
   });
   app.onError((error, c) => errorResponse(c, error, deps.log));
   return app;
