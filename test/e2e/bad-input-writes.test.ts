@@ -131,6 +131,15 @@ describe('bad writes (real server, SQLite)', () => {
     expect(ran.body.writes).toEqual([{ scope: '_shared', key: 'stable', value: 'old' }]);
   });
 
+  // Bug: an increment whose sum overflows a double stores null (the JSON of Infinity), silently
+  // losing the counter. src/core/actions/write-plan.ts increment() checks the amount, not the sum.
+  it.skip('an increment that overflows is refused with 400 invalid_write and keeps the counter', async () => {
+    expect((await register({ id: 'huge_inc', params: { by: { type: 'number' } }, writes: [{ key: 'huge', increment: '${params.by}' }] })).status).toBe(201);
+    expect((await alice.invoke(room, 'huge_inc', { by: 1.7e308 })).status).toBe(200);
+    expectD2(await alice.invoke(room, 'huge_inc', { by: 1.7e308 }), 'invalid_write', { key: 'huge' });
+    expect((await alice.context(room, '?only=state')).body.state._shared.huge).toBe(1.7e308);
+  });
+
   it('after a restart, nothing from the failed requests is there and the server still serves', async () => {
     const before = await roomSnapshot(admin, alice, room);
     const { dataDir } = server;
