@@ -163,6 +163,17 @@ describe('bad input (real server, SQLite)', () => {
     }
   });
 
+  // Bug: Node's HTTP parser answers an over-long URL (headers > 16 KiB) with a bare 431 and no
+  // body, before the app runs; D2 wants the JSON error shape. src/server/main.ts would need a
+  // 'clientError' handler (or a larger maxHeaderSize with an app-level URL limit).
+  it.skip('an over-long URL is a D2 error too', async () => {
+    const res = await anon.get(`/rooms/${room}/context?only=${'x'.repeat(20_000)}`);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    await expectStillServing(anon, alice, room);
+  });
+
   it('invalid room, agent and action ids in the path are 400 invalid_id', async () => {
     const long = 'a'.repeat(65);
     const cases: Array<[string, string, Record<string, unknown>]> = [
