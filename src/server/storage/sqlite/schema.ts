@@ -26,8 +26,10 @@ export const MIGRATIONS: readonly string[] = [
     timer TEXT,
     enabled TEXT,
     enabled_authority TEXT,
+    timer_at INTEGER,
     PRIMARY KEY (room_id, scope, key)
   ) WITHOUT ROWID;
+  CREATE INDEX entries_timer_at ON entries (timer_at) WHERE timer_at IS NOT NULL;
 
   CREATE TABLE messages (
     room_id TEXT NOT NULL,

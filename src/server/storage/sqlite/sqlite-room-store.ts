@@ -1,10 +1,11 @@
 // The embedded default store (D24): one SQLite file in WAL mode through better-sqlite3.
-// The connection holds an exclusive lock, so one server process owns a data directory and
-// its in-memory room images can never go stale.
+// The connection takes an exclusive lock at open, so one server process owns a data directory
+// and its in-memory room images can never go stale.
 import Database from 'better-sqlite3';
 import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
 import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
+import { RoomLocks } from '../room-locks.js';
 import { MIGRATIONS } from './schema.js';
 import {
   entryFromRow, entryParams, logFromRow, logParams, messageFromRow, messageParams, roomFromRow, roomParams,
@@ -17,15 +18,33 @@ export class SqliteRoomStore implements RoomStore {
   private readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly commitTx: (roomId: string, batch: CommitBatch) => void;
+  private readonly locks = new RoomLocks();
 
-  /** Open (and migrate) the database at `path`; `:memory:` gives a private in-memory database. */
+  /**
+   * Open (and migrate) the database at `path`; `:memory:` gives a private in-memory database.
+   * Throws at once if another connection (another agent-sync process) holds the file.
+   */
   constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = OFF');
-    if (path !== ':memory:') this.db.pragma('locking_mode = EXCLUSIVE');
-    this.migrate();
+    // No busy wait: the lock is held for the owner's whole lifetime, so waiting cannot help.
+    this.db = new Database(path, { timeout: 0 });
+    try {
+      this.db.pragma('foreign_keys = OFF');
+      if (path !== ':memory:') {
+        // Before WAL is first used, so the WAL index lives in process memory, not a shared -shm file.
+        this.db.pragma('locking_mode = EXCLUSIVE');
+      }
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // Take the exclusive lock now (a write does), not on first use, and hold it until close.
+      this.db.exec('BEGIN IMMEDIATE; COMMIT');
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      if (isBusy(error)) {
+        throw new Error(`another agent-sync process is using ${path}; stop it or choose another data directory`, { cause: error });
+      }
+      throw error;
+    }
     this.sql = prepareStatements(this.db);
     this.commitTx = this.db.transaction((roomId: string, batch: CommitBatch) => this.applyBatch(roomId, batch));
   }
@@ -88,10 +107,11 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async withRoomLock<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
-    return fn({ headSeq: async () => null, commit: async (batch) => this.commitTx(id, batch) });
+    return this.locks.run(id, async (batch) => this.commitTx(id, batch), fn);
   }
 
   private applyBatch(roomId: string, batch: CommitBatch): void {
+    if (!this.sql.roomExists.get(roomId)) throw new Error(`room ${roomId} does not exist`);
     for (const change of batch.entries) {
       if (change.op === 'put') this.sql.upsertEntry.run(...entryParams(roomId, change.entry));
       else this.sql.deleteEntry.run(roomId, change.scope, change.key);
@@ -115,6 +135,10 @@ export class SqliteRoomStore implements RoomStore {
     return (this.sql.messagesAfter.all(roomId, query.after, query.limit) as MessageRow[]).map(messageFromRow).reverse();
   }
 
+  async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {
+    return this.sql.pendingTimers.all() as Array<{ roomId: string; at: number }>;
+  }
+
   async findAgentCredential(hash: string): Promise<AgentCredential | null> {
     const row = this.sql.findCredential.get(hash) as { hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null } | undefined;
     return row ? { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at } : null;
@@ -123,4 +147,9 @@ export class SqliteRoomStore implements RoomStore {
   async roomsForCredential(hash: string): Promise<string[]> {
     return (this.sql.roomsForCredential.all(hash, hash, hash) as Array<{ id: string }>).map((r) => r.id);
   }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED');
 }

@@ -22,6 +22,7 @@ export interface EntryRow {
   timer: string | null;
   enabled: string | null;
   enabled_authority: string | null;
+  timer_at: number | null;
 }
 
 export interface MessageRow {
@@ -71,11 +72,12 @@ export const entryFromRow = (r: EntryRow): Entry => ({
   timer: parse(r.timer),
   enabled: r.enabled,
   enabledAuthority: r.enabled_authority,
+  timerAt: r.timer_at,
 });
 
 export const entryParams = (roomId: string, e: Entry) => [
   roomId, e.scope, e.key, JSON.stringify(e.value), e.version, e.revision, e.createdAt, e.updatedAt,
-  e.writer, e.sortKey, text(e.timer), e.enabled, e.enabledAuthority,
+  e.writer, e.sortKey, text(e.timer), e.enabled, e.enabledAuthority, e.timerAt,
 ];
 
 export const messageFromRow = (r: MessageRow): Message => ({

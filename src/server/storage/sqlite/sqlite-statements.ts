@@ -6,16 +6,18 @@ export function prepareStatements(db: Database.Database) {
   return {
     insertRoom: p('INSERT OR IGNORE INTO rooms (id, created_at, meta, token_hash, view_token_hash) VALUES (?, ?, ?, ?, ?)'),
     getRoom: p('SELECT * FROM rooms WHERE id = ?'),
+    roomExists: p('SELECT 1 AS n FROM rooms WHERE id = ?'),
     listRooms: p('SELECT * FROM rooms ORDER BY created_at DESC, id'),
     updateRoom: p('UPDATE rooms SET meta = ?, token_hash = ?, view_token_hash = ? WHERE id = ?'),
     deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
     deleteRoomRows: ['entries', 'messages', 'log', 'counters', 'agent_credentials'].map((t) => p(`DELETE FROM ${t} WHERE room_id = ?`)),
     entriesOf: p('SELECT * FROM entries WHERE room_id = ? ORDER BY created_at, scope, key'),
-    upsertEntry: p(`INSERT INTO entries (room_id, scope, key, value, version, revision, created_at, updated_at, writer, sort_key, timer, enabled, enabled_authority)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    upsertEntry: p(`INSERT INTO entries (room_id, scope, key, value, version, revision, created_at, updated_at, writer, sort_key, timer, enabled, enabled_authority, timer_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (room_id, scope, key) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
-        updated_at = excluded.updated_at, writer = excluded.writer, sort_key = excluded.sort_key, timer = excluded.timer,
-        enabled = excluded.enabled, enabled_authority = excluded.enabled_authority`),
+        created_at = excluded.created_at, updated_at = excluded.updated_at, writer = excluded.writer, sort_key = excluded.sort_key, timer = excluded.timer,
+        enabled = excluded.enabled, enabled_authority = excluded.enabled_authority, timer_at = excluded.timer_at`),
+    pendingTimers: p('SELECT room_id AS roomId, min(timer_at) AS at FROM entries WHERE timer_at IS NOT NULL GROUP BY room_id'),
     deleteEntry: p('DELETE FROM entries WHERE room_id = ? AND scope = ? AND key = ?'),
     insertMessage: p('INSERT INTO messages (room_id, seq, ts, sender, kind, body, recipients) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     messageTail: p('SELECT * FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?'),
@@ -26,7 +28,7 @@ export function prepareStatements(db: Database.Database) {
     maxLogSeq: p('SELECT max(seq) AS n FROM log WHERE room_id = ?'),
     logBefore: p('SELECT * FROM log WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     logAfter: p('SELECT * FROM log WHERE room_id = ? AND seq > ? ORDER BY seq ASC LIMIT ?'),
-    invocationCounts: p("SELECT action, count(*) AS n FROM log WHERE room_id = ? AND kind = 'invoke' AND ok = 1 AND builtin = 0 GROUP BY action"),
+    invocationCounts: p("SELECT action, count(*) AS n FROM log WHERE room_id = ? AND kind = 'invoke' AND ok = 1 AND builtin = 0 AND action IS NOT NULL AND action <> '' GROUP BY action"),
     countersOf: p('SELECT name, value FROM counters WHERE room_id = ?'),
     upsertCounter: p('INSERT INTO counters (room_id, name, value) VALUES (?, ?, ?) ON CONFLICT (room_id, name) DO UPDATE SET value = excluded.value'),
     revokeAgent: p('UPDATE agent_credentials SET revoked_at = ? WHERE room_id = ? AND agent_id = ? AND revoked_at IS NULL'),

@@ -1,0 +1,44 @@
+// The one storage conformance suite (D25): every RoomStore adapter runs these cases unchanged,
+// each test on a fresh, empty store. Test support: imports vitest, never imported by the server.
+import { afterEach, beforeEach, describe } from 'vitest';
+import type { RoomStore } from '../../../core/ports/room-store.js';
+import { atomicityCases } from './atomicity-cases.js';
+import { credentialCases } from './credential-cases.js';
+import { entryCases } from './entry-cases.js';
+import type { StoreContext, StoreFactory, StoreHandle } from './fixtures.js';
+import { lockCopyCases } from './lock-copy-cases.js';
+import { messageLogCases } from './message-log-cases.js';
+import { readCases } from './read-cases.js';
+import { roomCases } from './room-cases.js';
+
+export type { StoreFactory, StoreHandle } from './fixtures.js';
+
+export function runRoomStoreConformance(factory: StoreFactory): void {
+  describe(`RoomStore conformance: ${factory.name}`, () => {
+    let handle: StoreHandle | null = null;
+    const ctx: StoreContext = {
+      get store(): RoomStore {
+        if (!handle) throw new Error('no store: the suite creates one per test');
+        return handle.store;
+      },
+    };
+
+    beforeEach(async () => {
+      handle = await factory.create();
+    });
+
+    afterEach(async () => {
+      const current = handle;
+      handle = null;
+      await current?.cleanup();
+    });
+
+    roomCases(ctx);
+    entryCases(ctx);
+    messageLogCases(ctx);
+    readCases(ctx);
+    credentialCases(ctx);
+    atomicityCases(ctx);
+    lockCopyCases(ctx);
+  });
+}
