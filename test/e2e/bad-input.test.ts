@@ -118,9 +118,19 @@ describe('bad input (real server, SQLite)', () => {
     await expectStillServing(anon, alice, room);
   });
 
-  it('after a much larger body is refused, the next requests from the same client still answer', async () => {
+  it('after a much larger body is refused, streamed or not, the next requests from the same client still answer', async () => {
     for (let round = 0; round < 3; round++) {
       expectD2(await alice.invoke(room, '_send_message', { body: 'z'.repeat(2_000_000) }), 'payload_too_large', { limit: LIMIT });
+      const size = [64 * 1024, 1024 * 1024, 10 * 1024 * 1024][round]!;
+      const chunks = new ReadableStream({
+        start(controller) {
+          for (let sent = 0; sent < size; sent += 64 * 1024) controller.enqueue(new TextEncoder().encode('z'.repeat(64 * 1024)));
+          controller.close();
+        },
+      });
+      const streamed = await fetch(`${server.url}/rooms/${room}/eval`, { method: 'POST', body: chunks, duplex: 'half' } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect(await streamed.json()).toMatchObject({ error: 'payload_too_large', limit: LIMIT });
       for (let i = 0; i < 3; i++) expect((await anon.get('/healthz')).status).toBe(200);
       await expectStillServing(anon, alice, room);
     }

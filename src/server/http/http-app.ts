@@ -1,11 +1,11 @@
 // The Hono application: cross-cutting behaviour (CORS, version header, body limit, D2 errors,
 // 404/405) around the routes. Transports see services and auth, never storage.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { SyncError } from '../../core/errors.js';
 import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
+import { limitBody } from './body-limit.js';
 import { errorResponse, send, type Logger } from './respond.js';
 import { registerRoutes } from './routes.js';
 
@@ -40,15 +40,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     await next();
     c.res.headers.set('X-Sync-Version', SYNC_VERSION);
   });
-  app.use('*', bodyLimit({
-    maxSize: deps.bodyLimitBytes,
-    onError: (c) => {
-      const res = send(c, 413, new SyncError('payload_too_large', `The request body is larger than ${deps.bodyLimitBytes} bytes.`, { limit: deps.bodyLimitBytes }).toBody());
-      // The unread rest of the body ends this connection; say so, or a client reuses a dead socket.
-      res.headers.set('connection', 'close');
-      return res;
-    },
-  }));
+  app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
   registerRoutes(app, deps);
   deps.extend?.(app);
