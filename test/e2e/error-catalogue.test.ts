@@ -190,6 +190,15 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await alice.invoke(room, 'vote', { n: 1 }), 'precondition_failed', { action: 'vote', expression: 'params.n > 5' });
     });
 
+    it('the reference\'s sentence errors are identifiers now (missing_param, invalid_definition)', async () => {
+      expectError(await register(alice, { description: 'no id' }), 'missing_param', { param: 'id' });
+      expectError(await alice.invoke(room, '_register_view', { id: 'no_expr' }), 'missing_param', { param: 'expr' });
+      expectError(await alice.invoke(room, '_delete_action', {}), 'missing_param', { param: 'id' });
+      expectError(await alice.invoke(room, '_delete_view', {}), 'missing_param', { param: 'id' });
+      expectError(await alice.invoke(room, '_send_message', { body: '' }), 'missing_param', { param: 'body' });
+      expectError(await register(alice, { id: 'x2', writes: { key: 'k' } }), 'invalid_definition', { field: 'writes' });
+    });
+
     it('write_key_required at registration and at invocation', async () => {
       expectError(await register(alice, { id: 'keyless', writes: [{ value: 1 }] }), 'write_key_required', { field: 'writes[0]' });
       expect((await register(alice, { id: 'keyed', writes: [{ key: '${params.k}', value: 1 }] })).status).toBe(201);
