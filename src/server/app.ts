@@ -6,6 +6,8 @@ import pino from 'pino';
 import { createServices, type Services } from '../core/service/index.js';
 import type { RoomStore } from '../core/ports/room-store.js';
 import type { Clock } from '../core/ports/clock.js';
+import type { Timers } from '../core/ports/timers.js';
+import { registerLiveRoutes } from './http/live-routes.js';
 import { BearerAuth } from './auth/bearer-auth.js';
 import { nodeCredentials, nodeHasher, nodeIds } from './crypto/node-crypto.js';
 import { createHttpApp } from './http/http-app.js';
@@ -20,6 +22,8 @@ export interface App {
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
   setReady(ready: boolean): void;
+  /** Restore scheduled timers from the store; call before serving. */
+  start(): Promise<void>;
   /** Flush soft state, stop timers and close the store. */
   close(): Promise<void>;
 }
@@ -27,10 +31,16 @@ export interface App {
 export interface AppOverrides {
   store?: RoomStore;
   clock?: Clock;
+  timers?: Timers;
   log?: pino.Logger;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
+
+const nodeTimers: Timers = {
+  set: (fn, delayMs) => setTimeout(fn, delayMs),
+  cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 export function openStore(config: Config): RoomStore {
   if (config.store === 'memory') return new MemoryRoomStore();
@@ -44,12 +54,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const clock = overrides.clock ?? systemClock;
   const localMode = isLoopback(config.host);
   const services = createServices(
-    { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, report: (err) => log.error({ err }, 'commit listener failed') },
-    { localMode },
+    { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, timers: overrides.timers ?? nodeTimers, report: (err) => log.error({ err }, 'background task failed') },
+    { localMode, waitMaxMs: config.waitMaxMs },
   );
   const auth = new BearerAuth(store, services);
   let ready = false;
-  const http = createHttpApp({ services, auth, localMode, bodyLimitBytes: config.bodyLimitBytes, log, ready: () => ready });
+  const http = createHttpApp({
+    services,
+    auth,
+    localMode,
+    bodyLimitBytes: config.bodyLimitBytes,
+    log,
+    ready: () => ready,
+    extend: (app) => registerLiveRoutes(app, services, auth),
+  });
   const flushTimer = setInterval(() => {
     services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
   }, config.flushIntervalMs);
@@ -60,9 +78,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     store,
     log,
     setReady: (value) => (ready = value),
+    start: () => services.time.restore(),
     async close() {
       ready = false;
       clearInterval(flushTimer);
+      services.time.stop();
       await services.presence.flush(clock.now());
       await store.close();
     },

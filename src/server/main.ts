@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
-function main(): void {
+async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
@@ -14,6 +14,7 @@ function main(): void {
     process.exit(2);
   }
   const app = createApp(config);
+  await app.start();
   const server = serve({ fetch: app.http.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
     app.setReady(true);
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -40,4 +41,7 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error('agent-sync failed to start:', error);
+  process.exit(1);
+});

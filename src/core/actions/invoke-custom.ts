@@ -3,7 +3,7 @@
 import { compileCel, evaluateToJson, runCel, fromCel, toCel, type CelValue } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
-import { nextEntry } from '../room/entries.js';
+import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeAction } from '../room/record-codec.js';
 import { HELP_SCOPE, RECORD_SCOPES, type ActionRecord, type TimerState } from '../room/model.js';
 import { emptyBatch, type RoomState } from '../room/room-state.js';
@@ -78,7 +78,8 @@ function cooldownError(action: ActionRecord, timer: TimerState): SyncError {
 function cooldownChange(env: InvokeEnv, action: ActionRecord) {
   const updated: ActionRecord = { ...action, cooldown: startTimer(action.on_invoke!.timer, env.now) };
   const prev = env.room.entry(RECORD_SCOPES.actions, action.id);
-  return { op: 'put' as const, entry: nextEntry(prev, { scope: RECORD_SCOPES.actions, key: action.id, value: encodeAction(updated), writer: prev?.writer ?? null }, env.now, env.hasher) };
+  const timerAt = earliestPending(updated.runtimeTimer, updated.cooldown);
+  return { op: 'put' as const, entry: nextEntry(prev, { scope: RECORD_SCOPES.actions, key: action.id, value: encodeAction(updated), writer: prev?.writer ?? null, timerAt }, env.now, env.hasher) };
 }
 
 // The result sees the state after the writes; a failing result does not undo them.

@@ -8,7 +8,7 @@ import { contestedTargets, writeTargets } from '../actions/contest.js';
 import { optionalString, rejectUnknown, requireName, type InvocationOutcome, type InvokeEnv } from '../actions/invocation.js';
 import { validateParamSchema } from '../actions/params.js';
 import { validateWrites } from '../actions/write-template-check.js';
-import { nextEntry } from '../room/entries.js';
+import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeAction } from '../room/record-codec.js';
 import { RECORD_SCOPES, SHARED, type ActionRecord, type TimerSpec } from '../room/model.js';
 import { emptyBatch } from '../room/room-state.js';
@@ -29,7 +29,7 @@ export function registerAction(env: InvokeEnv, params: JsonObject): InvocationOu
   }
   const record = buildRecord(env, id, scope, params);
   const prev = env.room.entry(RECORD_SCOPES.actions, id);
-  const entry = nextEntry(prev, { scope: RECORD_SCOPES.actions, key: id, value: encodeAction(record), writer: env.actor.agentId }, env.now, env.hasher);
+  const entry = nextEntry(prev, { scope: RECORD_SCOPES.actions, key: id, value: encodeAction(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer, record.cooldown) }, env.now, env.hasher);
   const batch = emptyBatch();
   batch.entries.push({ op: 'put', entry });
   const body: Record<string, unknown> = { ...definitionEcho(record), room_id: env.room.id };

@@ -4,7 +4,7 @@ import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { optionalString, rejectUnknown, requireName, type Actor, type InvocationOutcome, type InvokeEnv } from '../actions/invocation.js';
-import { nextEntry } from '../room/entries.js';
+import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeView } from '../room/record-codec.js';
 import { RECORD_SCOPES, SHARED, type ViewRecord } from '../room/model.js';
 import { emptyBatch, type RoomState } from '../room/room-state.js';
@@ -28,7 +28,7 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
     });
   }
   const record = buildView(env.actor, env.now, id, expr, scope, params);
-  const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId }, env.now, env.hasher);
+  const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);
   const batch = emptyBatch();
   batch.entries.push({ op: 'put', entry });
   const deps = describeDeps(compileCel(expr, 'expr').deps);

@@ -55,6 +55,9 @@ export interface RoomStore {
   readLog(roomId: string, query: LogQuery): Promise<LogRecord[]>;
   readMessages(roomId: string, query: MessageQuery): Promise<Message[]>;
 
+  /** Per room, the earliest pending wall-clock timer (restored into the scheduler at start-up). */
+  pendingTimers(): Promise<Array<{ roomId: string; at: number }>>;
+
   findAgentCredential(hash: string): Promise<AgentCredential | null>;
   /** Rooms in which any of these agent-credential hashes is live. */
   roomsForCredential(hash: string): Promise<string[]>;

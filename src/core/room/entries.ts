@@ -13,6 +13,8 @@ export interface EntryWrite {
   timer?: TimerState | null;
   enabled?: string | null;
   enabledAuthority?: string | null;
+  /** Pending wall-clock deadline; defaults to the entry timer's. Records pass their own. */
+  timerAt?: number | null;
 }
 
 /** The next version of an entry (or its first), with hash, revision and time filled in. */
@@ -30,7 +32,23 @@ export function nextEntry(prev: Entry | undefined, write: EntryWrite, now: numbe
     timer: write.timer ?? null,
     enabled: write.enabled ?? null,
     enabledAuthority: write.enabledAuthority ?? null,
+    timerAt: write.timerAt !== undefined ? write.timerAt : pendingAt(write.timer ?? null),
   };
+}
+
+/** The deadline of a wall-clock timer that has not fired yet. */
+export function pendingAt(timer: TimerState | null | undefined): number | null {
+  return timer && !timer.fired && timer.expiresAt !== undefined ? timer.expiresAt : null;
+}
+
+/** The earliest pending deadline among several timers. */
+export function earliestPending(...timers: Array<TimerState | null | undefined>): number | null {
+  let at: number | null = null;
+  for (const t of timers) {
+    const p = pendingAt(t);
+    if (p !== null && (at === null || p < at)) at = p;
+  }
+  return at;
 }
 
 /** An entry whose delete-timer has fired is gone: writes treat it as absent (D14). */

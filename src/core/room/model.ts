@@ -30,6 +30,8 @@ export interface TimerState {
   expiresAt?: number;
   ticksLeft?: number;
   tickOn?: { scope: string; key: string };
+  /** Set once the firing of a wall-clock timer has been committed and audited. */
+  fired?: boolean;
 }
 
 /** One versioned state entry (sync-core §2). */
@@ -49,6 +51,8 @@ export interface Entry {
   enabled: string | null;
   /** Whose read authority evaluates `enabled`: an agent id, or null for the public view. */
   enabledAuthority: string | null;
+  /** When a wall-clock timer of this entry (or of the record it holds) next fires; null if none. */
+  timerAt: number | null;
 }
 
 export type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'any';

@@ -63,6 +63,8 @@ export class RoomState {
   readonly celScopes = new Map<string, Record<string, CelValue>>();
   /** Entries whose visibility depends on a timer or an `enabled` expression. */
   readonly conditional = new Map<string, Entry>();
+  /** Entries (data or records) with a pending wall-clock timer. */
+  readonly timed = new Map<string, Entry>();
   /** CEL copies of the visible agents (placed by the resolver). */
   celAgents: Record<string, CelValue> = {};
   /** The next instant a wall-clock timer changes what is visible, if any. */
@@ -93,6 +95,13 @@ export class RoomState {
 
   scopeNames(): IterableIterator<string> {
     return this.scopes.keys();
+  }
+
+  /** The earliest pending wall-clock timer in the room, if any. */
+  nextTimerAt(): number | null {
+    let at: number | null = null;
+    for (const entry of this.timed.values()) if (at === null || entry.timerAt! < at) at = entry.timerAt;
+    return at;
   }
 
   counter(name: string): number {
@@ -145,6 +154,8 @@ export class RoomState {
     scope.set(entry.key, entry);
     this.decodeRecord(entry.scope, entry.key, entry.value);
     const id = conditionalId(entry.scope, entry.key);
+    if (entry.timerAt !== null) this.timed.set(id, entry);
+    else this.timed.delete(id);
     if (entry.timer || entry.enabled) {
       this.conditional.set(id, entry);
       this.hideCel(entry.scope, entry.key);
@@ -158,6 +169,7 @@ export class RoomState {
     this.scopes.get(scope)?.delete(key);
     if (this.scopes.get(scope)?.size === 0) this.scopes.delete(scope);
     this.conditional.delete(conditionalId(scope, key));
+    this.timed.delete(conditionalId(scope, key));
     this.hideCel(scope, key);
     if (scope === RECORD_SCOPES.actions) this.actions.delete(key);
     else if (scope === RECORD_SCOPES.views) this.views.delete(key);

@@ -9,12 +9,19 @@ import { ReadService } from './read-service.js';
 import { RoomAdmin } from './room-admin.js';
 import { RoomRegistry } from './room-registry.js';
 import { WriteService } from './write-service.js';
+import { WaitService } from './wait-service.js';
+import { TimeService } from './time-service.js';
+import type { Timers } from '../ports/timers.js';
+import { EventFeed } from './event-feed.js';
 import type { ServiceDeps, ServiceOptions } from './ports.js';
 
 export interface Services {
   rooms: RoomAdmin;
   writes: WriteService;
   reads: ReadService;
+  waits: WaitService;
+  time: TimeService;
+  events: EventFeed;
   registry: RoomRegistry;
   presence: Presence;
   deps: ServiceDeps;
@@ -26,17 +33,30 @@ export interface CorePorts {
   hasher: Hasher;
   ids: IdSource;
   credentials: Credentials;
+  timers: Timers;
   report?: (error: unknown) => void;
 }
 
 export function createServices(ports: CorePorts, options: ServiceOptions): Services {
-  const registry = new RoomRegistry(ports.store, ports.report);
+  const registry = new RoomRegistry(ports.store, ports.report, { clock: ports.clock, hasher: ports.hasher });
   const presence = new Presence(registry, ports.hasher);
   const deps: ServiceDeps = { ...ports, registry, presence, options };
-  return { rooms: new RoomAdmin(deps), writes: new WriteService(deps), reads: new ReadService(deps), registry, presence, deps };
+  const reads = new ReadService(deps);
+  return {
+    rooms: new RoomAdmin(deps),
+    writes: new WriteService(deps),
+    reads,
+    waits: new WaitService(deps, reads, ports.timers, options.waitMaxMs),
+    time: new TimeService(deps, ports.timers, ports.report),
+    events: new EventFeed(deps),
+    registry,
+    presence,
+    deps,
+  };
 }
 
 export type { Caller, CallerKind } from './caller.js';
-export { ANONYMOUS } from './caller.js';
+export { ANONYMOUS, readerOf } from './caller.js';
+export type { FeedEvent } from './event-feed.js';
 export type { Reply } from './write-service.js';
 export type { ServiceOptions } from './ports.js';

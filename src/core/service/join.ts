@@ -7,7 +7,7 @@ import { isValidId, isValidKey } from '../../protocol/index.js';
 import type { Hasher } from '../ports/hasher.js';
 import { buildView } from '../builtins/register-view.js';
 import { logRecord } from '../room/audit.js';
-import { nextEntry } from '../room/entries.js';
+import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeAgent, encodeView } from '../room/record-codec.js';
 import { RECORD_SCOPES, type AgentRecord, type ViewRecord } from '../room/model.js';
 import { emptyBatch, type CommitBatch, type RoomState } from '../room/room-state.js';
@@ -79,7 +79,9 @@ export function planJoin(input: JoinInputs): JoinPlan {
   put(RECORD_SCOPES.agents, id, encodeAgent(agent));
   const state = inlineState(body.state);
   for (const [key, value] of Object.entries(state)) put(id, key, value);
-  for (const view of joinViews(body, id, now)) put(RECORD_SCOPES.views, view.id, encodeView(view));
+  for (const view of joinViews(body, id, now)) {
+    batch.entries.push({ op: 'put', entry: nextEntry(room.entry(RECORD_SCOPES.views, view.id), { scope: RECORD_SCOPES.views, key: view.id, value: encodeView(view), writer: id, timerAt: earliestPending(view.runtimeTimer) }, now, input.hasher) });
+  }
   batch.credentials = { at: now, revokeAgent: existing ? id : undefined, issue: { agentId: id, hash: input.credentialHash } };
   batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_join', agent: id, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: id }], detail: { id, name, role, state } }));
   return { agent, batch };

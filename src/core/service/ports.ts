@@ -10,6 +10,8 @@ import type { Presence } from './presence.js';
 export interface ServiceOptions {
   /** Loopback-only server with no users: anyone may create rooms and join agents (D21). */
   localMode: boolean;
+  /** Default and longest /wait timeout (D16). */
+  waitMaxMs: number;
 }
 
 export interface ServiceDeps {

@@ -11,6 +11,8 @@ import type { RoomRegistry } from './room-registry.js';
 
 export class Presence {
   private readonly dirty = new Map<string, Set<string>>();
+  /** Told about changes that conditions may depend on (set by the wait service). */
+  onTouch: ((room: RoomState, touches: Set<string>) => void) | null = null;
 
   constructor(
     private readonly registry: RoomRegistry,
@@ -22,7 +24,7 @@ export class Presence {
     const agent = agentId ? room.agents.get(agentId) : undefined;
     if (!agent) return;
     agent.last_heartbeat = now;
-    this.changed(room, agent, false);
+    this.changed(room, agent, null);
   }
 
   /** Messages up to `seq` have been shown to the agent. */
@@ -30,7 +32,7 @@ export class Presence {
     const agent = agentId ? room.agents.get(agentId) : undefined;
     if (!agent || seq <= agent.last_seen_seq) return;
     agent.last_seen_seq = seq;
-    this.changed(room, agent, true);
+    this.changed(room, agent, new Set(['m']));
   }
 
   /** Set `waiting` with the condition, or back to `active` (D16). */
@@ -40,13 +42,13 @@ export class Presence {
     agent.status = condition === null ? 'active' : 'waiting';
     agent.waiting_on = condition;
     agent.last_heartbeat = now;
-    this.changed(room, agent, true);
+    this.changed(room, agent, new Set([`a:${agent.id}`, 'a*']));
   }
 
-  // `wakes` marks changes that conditions may depend on (status, read counters).
-  private changed(room: RoomState, agent: AgentRecord, wakes: boolean): void {
+  // `touches` names what conditions may observe of the change (status, read counters); null: nothing.
+  private changed(room: RoomState, agent: AgentRecord, touches: Set<string> | null): void {
     if (agent.id in room.celAgents) room.celAgents[agent.id] = agentPublic(agent);
-    if (wakes) room.touch();
+    if (touches) this.onTouch?.(room, touches);
     let set = this.dirty.get(room.id);
     if (!set) this.dirty.set(room.id, (set = new Set()));
     set.add(agent.id);

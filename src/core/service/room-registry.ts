@@ -3,6 +3,9 @@
 import { SyncError } from '../errors.js';
 import type { RoomStore, RoomTx } from '../ports/room-store.js';
 import { RoomState, type CommitBatch } from '../room/room-state.js';
+import type { Clock } from '../ports/clock.js';
+import type { Hasher } from '../ports/hasher.js';
+import { applyTicks } from '../time/ticks.js';
 
 export type CommitListener = (room: RoomState, batch: CommitBatch) => void;
 
@@ -15,6 +18,7 @@ export class RoomRegistry {
   constructor(
     private readonly store: RoomStore,
     private readonly report: (error: unknown) => void = () => {},
+    private readonly ticking: { clock: Clock; hasher: Hasher } | null = null,
   ) {}
 
   onCommit(listener: CommitListener): () => void {
@@ -94,8 +98,16 @@ export class RoomRegistry {
     return this.get(id);
   }
 
-  /** Commit a batch inside `exclusive`, then apply it and notify listeners. */
+  /**
+   * Commit a batch inside `exclusive`, then apply it and notify listeners. Writes tick the
+   * logical timers watching their keys in the same transaction (D15); firings do not tick.
+   */
   async commit(room: RoomState, tx: RoomTx, batch: CommitBatch): Promise<void> {
+    if (this.ticking && batch.log[0]?.kind !== 'timer') {
+      const expired = applyTicks(room, batch, this.ticking.clock.now(), this.ticking.hasher);
+      const record = batch.log[0];
+      if (expired.length && record) record.detail = { ...(record.detail ?? {}), timers_fired: expired };
+    }
     await tx.commit(batch);
     room.apply(batch);
     for (const listener of this.listeners) {

@@ -1,0 +1,39 @@
+// The parts of a wait response chosen with `include` (sync-core §12.3). Pure.
+import { fromCel, runCel, type CompiledExpression } from '../cel/index.js';
+import type { JsonObject } from '../json.js';
+import { agentPublic } from './derived.js';
+import { canReadScope, isStateScope } from './policy.js';
+import type { ReadSession } from './read-session.js';
+
+export function waitParts(session: ReadSession, condition: CompiledExpression, include: string[]): Record<string, unknown> {
+  const outcome = runCel(condition, session.context());
+  const out: Record<string, unknown> = { value: outcome.ok ? fromCel(outcome.value) : { _error: outcome.error.detail } };
+  for (const part of include) {
+    if (part === 'state') out.state = readableState(session);
+    else if (part.startsWith('state.')) out.state = readableState(session)[part.slice('state.'.length)] ?? {};
+    else if (part === 'agents') out.agents = agents(session);
+    else if (part === 'messages') out.messages = session.messageCounts();
+    else if (part === 'actions') out.actions = Object.fromEntries(session.visibleActions().map((a) => [a.id, { enabled: true, available: session.actionAvailable(a) }]));
+    else if (part === 'views') out.views = Object.fromEntries(session.visibleViews().map((v) => [v.id, session.viewJson(v)]));
+  }
+  return out;
+}
+
+function readableState(session: ReadSession): JsonObject {
+  const { room, reader } = session;
+  const state: JsonObject = {};
+  for (const [scope, visible] of room.celScopes) {
+    if (!isStateScope(scope) || !canReadScope(reader, scope)) continue;
+    const values: JsonObject = {};
+    for (const key of Object.keys(visible)) values[key] = room.entry(scope, key)!.value;
+    state[scope] = values;
+  }
+  if (reader.agentId) state.self = state[reader.agentId] ?? (state[reader.agentId] = {});
+  return state;
+}
+
+function agents(session: ReadSession): JsonObject {
+  const out: JsonObject = {};
+  for (const agent of session.room.agents.values()) if (agent.id in session.room.celAgents) out[agent.id] = agentPublic(agent);
+  return out;
+}

@@ -1,0 +1,72 @@
+// Long-poll waits and the Server-Sent Events stream (D16, D17): thin shells over the wait
+// service and the event feed. A client that goes away cancels its wait or subscription.
+import type { Context, Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { SyncError } from '../../core/errors.js';
+import { readerOf, type FeedEvent, type Services } from '../../core/service/index.js';
+import type { BearerAuth } from '../auth/bearer-auth.js';
+import { idParam } from './path-params.js';
+import { send } from './respond.js';
+
+const KEEPALIVE_MS = 15_000;
+
+export function registerLiveRoutes(app: Hono, services: Services, auth: BearerAuth): void {
+  const caller = (c: Context, roomId: string) => auth.callerFor(roomId, c.req.header('authorization'));
+
+  app.get('/rooms/:id/wait', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const reply = await services.waits.wait(roomId, c.req.query(), await caller(c, roomId), c.req.raw.signal);
+    return send(c, reply.status, reply.body);
+  });
+
+  app.get('/rooms/:id/events', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const who = await caller(c, roomId);
+    services.reads.requireRead(who);
+    await services.registry.get(roomId);
+    const after = lastEventId(c);
+    const reader = readerOf(who);
+    return streamSSE(c, async (stream) => {
+      const queue: FeedEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = services.events.subscribe(roomId, reader, (event) => {
+        queue.push(event);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      let last = after;
+      const write = async (event: FeedEvent) => {
+        if (event.seq <= last) return;
+        last = event.seq;
+        await stream.writeSSE({ id: String(event.seq), event: event.kind, data: JSON.stringify(event.data) });
+      };
+      try {
+        for (let page = await services.events.backlog(roomId, reader, last); page.length; page = await services.events.backlog(roomId, reader, last)) {
+          for (const event of page) await write(event);
+          if (page.length < 500) break;
+        }
+        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ seq: last }) });
+        while (!stream.aborted) {
+          while (queue.length) await write(queue.shift()!);
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, KEEPALIVE_MS).unref();
+          });
+          wake = null;
+          if (!queue.length && !stream.aborted) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+}
+
+function lastEventId(c: Context): number {
+  const raw = c.req.header('last-event-id') ?? c.req.query('after') ?? '0';
+  if (!/^\d{1,15}$/.test(raw)) throw new SyncError('invalid_query', 'Last-Event-ID (or after) must be a non-negative integer sequence number.', { param: 'after' });
+  return Number(raw);
+}
