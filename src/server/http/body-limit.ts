@@ -1,6 +1,5 @@
-// The request body size limit (D23) as a 413 payload_too_large that leaves the connection usable:
-// a streamed body is read to its end (up to a bound) before the answer, and a body refused on its
-// Content-Length is answered with Connection: close, since the server will not read it.
+// The request body limit (D23): 413 payload_too_large that leaves the connection usable (an over-limit
+// stream is drained, up to a bound, before the answer; a body refused on its Content-Length closes).
 import type { Context, MiddlewareHandler } from 'hono';
 import { SyncError } from '../../core/errors.js';
 import { send } from './respond.js';
