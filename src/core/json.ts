@@ -44,3 +44,11 @@ export function stripNulls(value: unknown): unknown {
   for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v);
   return out;
 }
+
+/** True when the value nests arrays/objects deeper than `max` levels. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (max <= 0) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => nestedDeeperThan(child, max - 1));
+}

@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   invalid_body: 400,
   invalid_query: 400,
   invalid_id: 400,
+  invalid_request: 400,
+  headers_too_large: 431,
   payload_too_large: 413,
   route_not_found: 404,
   method_not_allowed: 405,

@@ -2,7 +2,9 @@
 // Process entry: load config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT.
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { installClientErrorHandler } from './http/client-errors.js';
 import { ConfigError, loadConfig } from './config.js';
 
 async function main(): Promise<void> {
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     app.log.info({ url: `http://${host}:${info.port}`, store: config.store, dataDir: config.dataDir }, 'agent-sync listening');
     process.stdout.write(`agent-sync listening on http://${host}:${info.port}\n`);
   });
+  installClientErrorHandler(server as Server);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

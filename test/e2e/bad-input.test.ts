@@ -1,5 +1,6 @@
 // Bad input against a real server (SQLite, --body-limit 2048): malformed and mistyped JSON,
 // oversized bodies, invalid ids, CEL errors and runaway expressions. Each is a clear D2 4xx.
+import { connect as connectSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectD2, expectStillServing } from '../support/bad-input.js';
 import { TestClient } from '../support/http-client.js';
@@ -173,14 +174,24 @@ describe('bad input (real server, SQLite)', () => {
     }
   });
 
-  // Bug: Node's HTTP parser answers an over-long URL (headers > 16 KiB) with a bare 431 and no
-  // body, before the app runs; D2 wants the JSON error shape. src/server/main.ts would need a
-  // 'clientError' handler (or a larger maxHeaderSize with an app-level URL limit).
-  it.skip('an over-long URL is a D2 error too', async () => {
+  it('an over-long URL is a D2 error too', async () => {
     const res = await anon.get(`/rooms/${room}/context?only=${'x'.repeat(20_000)}`);
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(res.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+    expect(res.status).toBe(431);
+    expect(res.body).toMatchObject({ error: 'headers_too_large', message: expect.any(String) });
+    await expectStillServing(anon, alice, room);
+  });
+
+  it('a request the HTTP parser cannot read gets a D2 400', async () => {
+    const { hostname, port } = new URL(server.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connectSocket(Number(port), hostname, () => socket.write('NOT A REQUEST\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: 'invalid_request', message: expect.any(String) });
     await expectStillServing(anon, alice, room);
   });
 

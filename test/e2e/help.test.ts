@@ -164,10 +164,7 @@ describe('help', () => {
       expect(listing.body.keys).toEqual(SYSTEM_KEYS);
     });
 
-    // Bug (src/core/actions/write-plan.ts, planOne/resolveScope): the registration check that a _help
-    // write carries if_version only sees literal scopes; a templated scope resolving to _help at
-    // invoke time writes the override with no proof of read (D8).
-    it.skip('refuses a templated scope that resolves to _help without if_version', async () => {
+    it('refuses a templated scope that resolves to _help without if_version', async () => {
       const r = await room();
       await r.register(r.as.alice!, { id: 'anywhere', params: { scope: { type: 'string' } }, writes: [{ scope: '${params.scope}', key: 'guide', value: 'overwritten' }] });
       const res = await r.as.alice!.invoke(r.id, 'anywhere', { scope: '_help' });

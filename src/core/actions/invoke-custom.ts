@@ -13,6 +13,7 @@ import { canReadScope, type Reader } from '../read/policy.js';
 import { systemHelpVersion } from '../help/system-help.js';
 import type { InvocationOutcome, InvokeEnv } from './invocation.js';
 import { checkParams } from './params.js';
+import { HIDDEN_DETAIL, scrubbed } from './scrub.js';
 import { planWrites } from './write-plan.js';
 
 export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonObject): InvocationOutcome {
@@ -20,15 +21,16 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
   const reader: Reader = { agentId: env.actor.agentId, admin: env.actor.admin };
   const session = new ReadSession(env.room, reader, env.now);
   const owner = registrar(action.scope);
+  const scrub = owner !== null && !canReadScope(reader, owner);
   if (action.enabled) {
-    const enabled = evaluateToJson(compileCel(action.enabled, 'enabled'), session.context(owner), 'enabled', { action: action.id });
+    const enabled = scrubbed(scrub, () => evaluateToJson(compileCel(action.enabled!, 'enabled'), session.context(owner), 'enabled', { action: action.id }));
     if (enabled !== true) throw new SyncError('action_disabled', `The action ${action.id} is not enabled right now.`, { action: action.id });
   }
   const params = checkParams(action.params, given);
   const celParams = toCel(params) as Record<string, CelValue>;
   const context = session.context(owner, celParams);
   if (action.if) {
-    const holds = evaluateToJson(compileCel(action.if, 'if'), context, 'if', { action: action.id });
+    const holds = scrubbed(scrub, () => evaluateToJson(compileCel(action.if!, 'if'), context, 'if', { action: action.id }));
     if (holds !== true) {
       throw new SyncError('precondition_failed', `The precondition of ${action.id} does not hold.`, { action: action.id, expression: action.if });
     }
@@ -45,6 +47,8 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
     vars: { self, now: new Date(env.now).toISOString(), params },
     celContext: context,
     systemVersion: (scope, key) => (scope === HELP_SCOPE ? systemHelpVersion(key, env.hasher) : null),
+    reader,
+    scrubErrors: scrub,
   });
   const batch = emptyBatch();
   batch.entries.push(...plan.changes);
@@ -56,7 +60,7 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
     body: { invoked: true, action: action.id, agent: env.actor.agentId, params, writes: visibleWrites },
     batch,
     writes: plan.records,
-    finish: action.result ? (room) => ({ result: resultValue(room, reader, action, celParams, env.now) }) : undefined,
+    finish: action.result ? (room) => ({ result: resultValue(room, reader, action, celParams, env.now, scrub) }) : undefined,
   };
 }
 
@@ -83,8 +87,8 @@ function cooldownChange(env: InvokeEnv, action: ActionRecord) {
 }
 
 // The result sees the state after the writes; a failing result does not undo them.
-function resultValue(room: RoomState, reader: Reader, action: ActionRecord, params: Record<string, CelValue>, now: number): Json {
+function resultValue(room: RoomState, reader: Reader, action: ActionRecord, params: Record<string, CelValue>, now: number, scrub: boolean): Json {
   const session = new ReadSession(room, reader, now);
   const outcome = runCel(compileCel(action.result!, 'result'), session.context(registrar(action.scope), params));
-  return outcome.ok ? fromCel(outcome.value) : { _error: outcome.error.detail };
+  return outcome.ok ? fromCel(outcome.value) : { _error: scrub ? HIDDEN_DETAIL : outcome.error.detail };
 }

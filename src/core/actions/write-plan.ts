@@ -4,14 +4,18 @@
 import { compileCel, evaluateToJson } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { Json } from '../json.js';
-import { deepMerge, isPlainObject } from '../json.js';
+import { deepMerge, isPlainObject, nestedDeeperThan } from '../json.js';
+
+/** Stored values nest at most this deep (request bodies are held to the same bound). */
+export const MAX_VALUE_DEPTH = 100;
 import type { Hasher } from '../ports/hasher.js';
 import { isValidKey, isValidScopeName } from '../../protocol/index.js';
 import { entryGone, nextEntry } from '../room/entries.js';
 import { CONFIG_SCOPE, HELP_SCOPE, RESERVED_SCOPES, type Entry, type WriteRecord, type WriteTemplate } from '../room/model.js';
 import type { EntryChange, RoomState } from '../room/room-state.js';
 import { startTimer } from '../room/timers.js';
-import { isAgentScope } from '../read/policy.js';
+import { canReadScope, isAgentScope, type Reader } from '../read/policy.js';
+import { scrubbed } from './scrub.js';
 import { renderText, renderValue, type TemplateVars } from './templates.js';
 
 export interface WritePlanContext {
@@ -30,6 +34,10 @@ export interface WritePlanContext {
   celContext: object;
   /** The current version of a system help text, used as `_help` proof of read when no override exists. */
   systemVersion(scope: string, key: string): string | null;
+  /** The invoker's read rights: what a conflict may reveal. */
+  reader: Reader;
+  /** Hide CEL error details (the evaluation could read a scope the invoker cannot). */
+  scrubErrors: boolean;
 }
 
 export interface WritePlan {
@@ -61,6 +69,9 @@ function planOne(t: WriteTemplate, index: number, ctx: WritePlanContext, overlay
     return;
   }
   const { value, record } = computeValue(t, index, scope, key, current, keyless, ctx);
+  if (nestedDeeperThan(value, MAX_VALUE_DEPTH)) {
+    throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} would store a value nested deeper than ${MAX_VALUE_DEPTH} levels.`, { action: ctx.actionId, key, reason: 'value too deeply nested' });
+  }
   const keepsRow = t.increment !== undefined && t.increment !== false && current !== undefined && !isPlainObject(t.merge);
   const entry = nextEntry(stored, {
     scope,
@@ -94,6 +105,9 @@ function resolveScope(t: WriteTemplate, ctx: WritePlanContext): string {
   }
   if (RESERVED_SCOPES.has(scope) && !(scope === CONFIG_SCOPE && ctx.registrarAdmin)) {
     throw new SyncError('reserved_scope', `Actions cannot write the reserved scope ${scope}.`, { action: ctx.actionId, scope });
+  }
+  if (scope === HELP_SCOPE && t.if_version === undefined) {
+    throw new SyncError('reserved_scope', 'Writes to _help need if_version (proof of read).', { action: ctx.actionId, scope });
   }
   if (isAgentScope(scope) && scope !== ctx.invoker && scope !== ctx.owner) {
     throw new SyncError('scope_denied', `The action ${ctx.actionId} cannot write to the private scope ${scope}.`, {
@@ -133,14 +147,16 @@ function checkVersion(t: WriteTemplate, scope: string, key: string, current: Ent
     throw new SyncError('not_found', `The key ${scope}.${key} does not exist; use if_version "" to create it.`, { scope, key });
   }
   if (expected === currentVersion) return;
-  const readable = !isAgentScope(scope) || scope === ctx.invoker || scope === ctx.owner;
+  // The version is a hash of the value: show it (and the value) only to readers of the scope (D9).
+  const readable = canReadScope(ctx.reader, scope);
+  const shown = current
+    ? readable ? { version: current.version, revision: current.revision, value: current.value } : { revision: current.revision }
+    : { version: currentVersion, revision: 0 };
   throw new SyncError('version_conflict', `The key ${scope}.${key} has changed since the version you read.`, {
     scope,
     key,
     expected_version: expected,
-    current: current
-      ? { version: current.version, revision: current.revision, ...(readable ? { value: current.value } : {}) }
-      : { version: currentVersion, revision: 0 },
+    current: shown,
   });
 }
 
@@ -169,7 +185,7 @@ function computeValue(t: WriteTemplate, index: number, scope: string, key: strin
 function resolveGiven(t: WriteTemplate, index: number, key: string, ctx: WritePlanContext): Json | undefined {
   if (t.expr === true && typeof t.value === 'string') {
     const field = `writes[${index}].value`;
-    return evaluateToJson(compileCel(t.value, field), ctx.celContext, field, { key });
+    return scrubbed(ctx.scrubErrors, () => evaluateToJson(compileCel(t.value, field), ctx.celContext, field, { key }));
   }
   return renderValue(t.value, ctx.vars);
 }
@@ -184,5 +200,9 @@ function increment(t: WriteTemplate, given: Json | undefined, current: Entry | u
   if (typeof base !== 'number') {
     throw new SyncError('invalid_write', `Cannot increment ${scope}.${key}: it holds a ${base === null ? 'null' : Array.isArray(base) ? 'list' : typeof base}, not a number.`, { action: ctx.actionId, key, reason: 'current value is not a number' });
   }
-  return base + amount;
+  const sum = base + amount;
+  if (!Number.isFinite(sum)) {
+    throw new SyncError('invalid_write', `Incrementing ${scope}.${key} would overflow.`, { action: ctx.actionId, key, reason: 'the sum is not a finite number' });
+  }
+  return sum;
 }

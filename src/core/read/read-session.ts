@@ -7,6 +7,7 @@ import { SHARED } from '../room/model.js';
 import { timerLive } from '../room/timers.js';
 import { canReadScope, isAgentScope, isStateScope, type Reader } from './policy.js';
 import { ensureDerived } from './derived.js';
+import { HIDDEN_DETAIL } from '../actions/scrub.js';
 
 type CelMap = Record<string, CelValue>;
 
@@ -118,7 +119,13 @@ export class ReadSession {
   /** Plain-JSON view value, or `{_error}` when it failed. */
   viewJson(view: ViewRecord) {
     const outcome = this.viewValue(view);
-    return outcome.ok ? fromCel(outcome.value) : { _error: outcome.error.detail };
+    return outcome.ok ? fromCel(outcome.value) : this.viewError(view, outcome.error.detail);
+  }
+
+  // A failing view must not quote its registrar's private data to other readers (D9).
+  private viewError(view: ViewRecord, detail: string): { _error: string } {
+    const owner = registrar(view.scope);
+    return { _error: owner && !canReadScope(this.reader, owner) ? HIDDEN_DETAIL : detail };
   }
 
   private views(): CelMap {
@@ -129,7 +136,7 @@ export class ReadSession {
         enumerable: true,
         get: () => {
           const outcome = this.viewValue(view);
-          return outcome.ok ? outcome.value : { _error: outcome.error.detail };
+          return outcome.ok ? outcome.value : this.viewError(view, outcome.error.detail);
         },
       });
     }
