@@ -1,0 +1,37 @@
+// An app served over real TCP inside the test process, so tests can both talk HTTP (and drop
+// connections) and look at the server's internals (pending waits, scheduled timers).
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp, type App } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { MemoryRoomStore } from '../../src/server/storage/memory/memory-room-store.js';
+import { TestClient } from './http-client.js';
+
+export interface ServedApp {
+  app: App;
+  url: string;
+  client: TestClient;
+  close(): Promise<void>;
+}
+
+export async function serveInProcess(args: string[] = []): Promise<ServedApp> {
+  const app = createApp(loadConfig(['--store', 'memory', ...args], {}), { store: new MemoryRoomStore(), log: pino({ level: 'silent' }) });
+  await app.start();
+  app.setReady(true);
+  const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {
+    const s = serve({ fetch: app.http.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve({ server: s, url: `http://127.0.0.1:${info.port}` }));
+  });
+  return {
+    app,
+    url,
+    client: new TestClient(url),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+      });
+      await app.close();
+    },
+  };
+}
