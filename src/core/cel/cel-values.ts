@@ -1,12 +1,16 @@
 // Conversion between JSON values and CEL runtime values (D5). Pure.
 // Whole JSON numbers become CEL ints (BigInt); every other number is a double.
+import { Optional } from '@marcbachmann/cel-js';
 import type { Json } from '../json.js';
 
 export type CelValue = unknown;
 
+// CEL ints are int64: a whole number outside that range can only be a double.
+const INT64_LIMIT = 2 ** 63;
+
 /** JSON → CEL: integral numbers become BigInt, recursively. Returns new containers. */
 export function toCel(value: Json | undefined): CelValue {
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (typeof value === 'number') return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT ? BigInt(value) : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toCel);
   const out: Record<string, CelValue> = {};
@@ -44,6 +48,7 @@ function fromCelObject(value: object | null): Json {
     return out;
   }
   if (value instanceof Set) return [...value].map(fromCel);
+  if (value instanceof Optional) return value.hasValue() ? fromCel(value.value()) : null;
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto !== Object.prototype && proto !== null) return celWrapperToJson(value);
   const out: Record<string, Json> = {};
@@ -51,10 +56,21 @@ function fromCelObject(value: object | null): Json {
   return out;
 }
 
-// CEL's own value classes: uint renders as a number, duration ("3s") and type as their text.
+// CEL's own value classes: uint renders as a number, duration as "3s", a type as its name ("int").
 function celWrapperToJson(value: object): Json {
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (tag === 'google.protobuf.Duration') return durationText(value as { seconds: bigint; nanos: number });
+  if (typeof tag === 'string' && tag.startsWith('Type<')) return String((value as { name: unknown }).name);
   const primitive = (value as { valueOf(): unknown }).valueOf();
   return typeof primitive === 'bigint' ? Number(primitive) : String(value);
+}
+
+// cel-js's own toString misprints negative fractions ("-1.5s" as "-10.5s"), so format here.
+function durationText(d: { seconds: bigint; nanos: number }): string {
+  const total = BigInt(d.seconds) * 1_000_000_000n + BigInt(Math.trunc(d.nanos));
+  const abs = total < 0n ? -total : total;
+  const fraction = (abs % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${total < 0n ? '-' : ''}${abs / 1_000_000_000n}${fraction ? `.${fraction}` : ''}s`;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -1,0 +1,137 @@
+// Unit tests for the JSON ↔ CEL value conversion (D5): ints as BigInt, doubles as numbers,
+// CEL-only values (timestamps, durations, bytes, uint, optionals, types) rendered as JSON.
+import { describe, expect, it } from 'vitest';
+import { compileCel } from './compile.js';
+import { runCel } from './evaluate.js';
+import { fromCel, isTrue, toCel } from './cel-values.js';
+
+function evalRaw(source: string, shared: Record<string, unknown> = {}): unknown {
+  const context = {
+    state: { _shared: toCel(shared as never) },
+    views: {},
+    agents: {},
+    actions: {},
+    messages: { count: 0n, unread: 0n, directed_unread: 0n },
+    params: {},
+    self: 'alice',
+  };
+  const outcome = runCel(compileCel(source, 'expr'), context);
+  if (!outcome.ok) throw new Error(outcome.error.detail);
+  return outcome.value;
+}
+
+const asJson = (source: string, shared: Record<string, unknown> = {}) => fromCel(evalRaw(source, shared));
+
+describe('toCel', () => {
+  it('turns whole numbers into BigInt and keeps other numbers as doubles', () => {
+    expect(toCel(3)).toBe(3n);
+    expect(toCel(-7)).toBe(-7n);
+    expect(toCel(0)).toBe(0n);
+    expect(toCel(1.5)).toBe(1.5);
+    expect(toCel(-0.25)).toBe(-0.25);
+  });
+
+  it('leaves strings, booleans and null alone, and strings that look like numbers stay strings (D3)', () => {
+    expect(toCel('42')).toBe('42');
+    expect(toCel(true)).toBe(true);
+    expect(toCel(null)).toBe(null);
+    expect(toCel(undefined)).toBe(undefined);
+  });
+
+  it('converts nested lists and maps recursively into new containers', () => {
+    const input = { a: [1, 2.5, { b: 3 }], c: { d: [4] }, e: 'x' };
+    const out = toCel(input) as Record<string, unknown>;
+    expect(out).toEqual({ a: [1n, 2.5, { b: 3n }], c: { d: [4n] }, e: 'x' });
+    expect(out).not.toBe(input);
+    expect(input.a[0]).toBe(1); // the input is not mutated
+  });
+
+  it('keeps whole numbers outside the int64 range as doubles, so arithmetic on them still works', () => {
+    expect(typeof toCel(1e20)).toBe('number');
+    expect(typeof toCel(-1e20)).toBe('number');
+    expect(asJson('state._shared.big + 1', { big: 1e20 })).toBe(1e20);
+    expect(asJson('state._shared.big > 0', { big: 1e20 })).toBe(true);
+    expect(toCel(2 ** 53)).toBe(2n ** 53n);
+  });
+});
+
+describe('fromCel', () => {
+  it('turns BigInt back into JSON numbers and keeps doubles', () => {
+    expect(fromCel(3n)).toBe(3);
+    expect(fromCel(-3n)).toBe(-3);
+    expect(fromCel(2.5)).toBe(2.5);
+  });
+
+  it('converts nested BigInts inside lists and maps (sync-core §10.3 Rec.)', () => {
+    expect(fromCel([1n, [2n, { x: 3n }]])).toEqual([1, [2, { x: 3 }]]);
+    expect(asJson('[1, 2]')).toEqual([1, 2]);
+    expect(asJson('{"n": size([1, 2, 3]), "l": [1, {"m": 2}]}')).toEqual({ n: 3, l: [1, { m: 2 }] });
+    expect(() => JSON.stringify(asJson('{"n": [1, 2]}'))).not.toThrow();
+  });
+
+  it('round-trips JSON values through CEL unchanged', () => {
+    const value = { turn: 3, price: 1.5, name: 'x', ok: true, nothing: null, list: [1, 'a', [2.5]], map: { k: { n: 1 } } };
+    expect(fromCel(toCel(value))).toEqual(value);
+    expect(asJson('state._shared.v', { v: value })).toEqual(value);
+  });
+
+  it('renders CEL maps with non-string keys using string keys', () => {
+    expect(asJson('{1: "a", 2: "b"}')).toEqual({ 1: 'a', 2: 'b' });
+    expect(fromCel(new Map<unknown, unknown>([[1n, 2n], ['k', [3n]]]))).toEqual({ 1: 2, k: [3] });
+  });
+
+  it('renders timestamps as ISO strings', () => {
+    expect(asJson('timestamp("2024-01-01T00:00:00Z")')).toBe('2024-01-01T00:00:00.000Z');
+    expect(asJson('timestamp("2024-01-01T00:00:00Z") + duration("90s")')).toBe('2024-01-01T00:01:30.000Z');
+  });
+
+  it('renders durations as CEL duration text', () => {
+    expect(asJson('duration("3s")')).toBe('3s');
+    expect(asJson('duration("1h30m")')).toBe('5400s');
+    expect(asJson('duration("1.5s")')).toBe('1.5s');
+    expect(asJson('duration("-1.5s")')).toBe('-1.5s');
+    expect(asJson('duration("-3s")')).toBe('-3s');
+    expect(asJson('duration("250ms")')).toBe('0.25s');
+    expect(asJson('duration("-250ms")')).toBe('-0.25s');
+  });
+
+  it('renders bytes as base64', () => {
+    expect(asJson('b"abc"')).toBe('YWJj');
+    expect(asJson('b"ab"')).toBe('YWI=');
+    expect(asJson('b"a"')).toBe('YQ==');
+    expect(asJson('b""')).toBe('');
+    expect(fromCel(new Uint8Array([0, 255]))).toBe('AP8=');
+  });
+
+  it('renders uint as a number', () => {
+    expect(asJson('uint(5)')).toBe(5);
+    expect(asJson('[uint(7)]')).toEqual([7]);
+  });
+
+  it('renders optionals as their value, or null when empty', () => {
+    expect(asJson('state._shared.?x', {})).toBe(null);
+    expect(asJson('state._shared.?x', { x: 2 })).toBe(2);
+    expect(asJson('optional.of([1, 2])')).toEqual([1, 2]);
+    expect(asJson('optional.none()')).toBe(null);
+    expect(asJson('[1, 2][?5]')).toBe(null);
+  });
+
+  it('renders types by their CEL name', () => {
+    expect(asJson('type(1)')).toBe('int');
+    expect(asJson('type("a")')).toBe('string');
+    expect(asJson('type(state._shared.m)', { m: { a: 1 } })).toBe('map');
+  });
+
+  it('maps undefined to null', () => {
+    expect(fromCel(undefined)).toBe(null);
+  });
+});
+
+describe('isTrue', () => {
+  it('counts only the boolean true', () => {
+    expect(isTrue(true)).toBe(true);
+    expect(isTrue(1n)).toBe(false);
+    expect(isTrue('true')).toBe(false);
+    expect(isTrue(false)).toBe(false);
+  });
+});
