@@ -87,7 +87,7 @@ export class WaitService {
 
   /** Re-evaluate the waits a change can affect; settle those whose condition now holds. */
   private changed(room: RoomState, direct: Touches): void {
-    if (this.index.size === 0 || !this.index.roomSize(room.id)) return;
+    if (!this.index.watches(room.id)) return;
     const candidates = this.index.candidates(room.id, expandTouches(room, direct));
     if (candidates.size === 0) return;
     const now = this.deps.clock.now();

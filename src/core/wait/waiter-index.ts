@@ -11,21 +11,19 @@ export interface IndexedWaiter {
 
 export class WaiterIndex<W extends IndexedWaiter> {
   private readonly rooms = new Map<string, Map<Dep, Set<W>>>();
-  private count = 0;
+  private readonly members = new Set<W>();
 
   get size(): number {
-    return this.count;
+    return this.members.size;
   }
 
-  roomSize(roomId: string): number {
-    const byDep = this.rooms.get(roomId);
-    if (!byDep) return 0;
-    const all = new Set<W>();
-    for (const set of byDep.values()) for (const w of set) all.add(w);
-    return all.size;
+  /** Whether any waiter of the room could be woken by a change (constant conditions never are). */
+  watches(roomId: string): boolean {
+    return this.rooms.has(roomId);
   }
 
   add(waiter: W): void {
+    this.members.add(waiter);
     let byDep = this.rooms.get(waiter.roomId);
     if (!byDep) this.rooms.set(waiter.roomId, (byDep = new Map()));
     for (const dep of waiter.deps) {
@@ -33,21 +31,20 @@ export class WaiterIndex<W extends IndexedWaiter> {
       if (!set) byDep.set(dep, (set = new Set()));
       set.add(waiter);
     }
-    this.count++;
   }
 
+  /** Remove a waiter; false if it was not indexed (already settled). */
   remove(waiter: W): boolean {
+    if (!this.members.delete(waiter)) return false;
     const byDep = this.rooms.get(waiter.roomId);
-    if (!byDep) return false;
-    let found = false;
+    if (!byDep) return true;
     for (const dep of waiter.deps) {
       const set = byDep.get(dep);
-      if (set?.delete(waiter)) found = true;
+      set?.delete(waiter);
       if (set && set.size === 0) byDep.delete(dep);
     }
     if (byDep.size === 0) this.rooms.delete(waiter.roomId);
-    if (found) this.count--;
-    return found;
+    return true;
   }
 
   /** Waiters of the room that read something touched (or that depend on everything). */
@@ -57,13 +54,6 @@ export class WaiterIndex<W extends IndexedWaiter> {
     if (!byDep) return out;
     const lookups = touches.has('*') ? byDep.keys() : [...touches, '*'];
     for (const dep of lookups) for (const w of byDep.get(dep) ?? []) out.add(w);
-    return out;
-  }
-
-  /** Every waiter of a room (room deleted). */
-  all(roomId: string): Set<W> {
-    const out = new Set<W>();
-    for (const set of this.rooms.get(roomId)?.values() ?? []) for (const w of set) out.add(w);
     return out;
   }
 }
