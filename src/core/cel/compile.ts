@@ -2,7 +2,7 @@
 import { SyncError } from '../errors.js';
 import { CEL_LIMITS, celEnvironment } from './environment.js';
 import { extractDeps, type Dep } from './deps.js';
-import { unsafeRegexReason } from './regex-safety.js';
+import { regexProblem } from './regex-safety.js';
 import { hintFor } from './hints.js';
 
 export type CelStage = 'limits' | 'parse' | 'check';
@@ -79,8 +79,8 @@ function checkPattern(arg: unknown, field: string): void {
   if (literal?.op !== 'value' || typeof literal.args !== 'string') {
     throw invalid(field, 'check', 'matches() needs a string literal pattern', 'dynamic_regex');
   }
-  const reason = unsafeRegexReason(literal.args);
-  if (reason) throw invalid(field, 'check', `the pattern ${JSON.stringify(literal.args)} is refused: ${reason}`, 'unsafe_regex');
+  const problem = regexProblem(literal.args);
+  if (problem) throw invalid(field, 'check', `the pattern ${JSON.stringify(literal.args)} is refused: ${problem.reason}`, problem.code);
 }
 
 function fromCelError(field: string, stage: CelStage, error: unknown): SyncError {
@@ -97,7 +97,7 @@ function invalid(field: string, stage: CelStage, detail: string, code: string, e
     stage,
     detail,
     ...extra,
-    hint: hintFor(code, detail),
+    hint: hintFor(code, detail, stage),
   });
 }
 

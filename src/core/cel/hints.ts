@@ -8,6 +8,8 @@ const HINTS: Record<string, string> = {
   unknown_function: 'See help({key: "expressions"}) for the functions available.',
   invalid_macro_argument: 'has() takes a field selection such as has(state._shared.score); for a computed key write "key" in state._shared.',
   dynamic_regex: 'Write the pattern as a literal: name.matches("^a[0-9]+$").',
+  invalid_regex: 'Write the pattern in JavaScript/RE2 regular-expression syntax, for example "^[a-z]+[0-9]*$".',
+  regex_backreference: 'Back-references such as \\1 are not supported; match the repeated text explicitly.',
   unsafe_regex: 'Rewrite the pattern without a repeated group that itself repeats, for example "^(ab)+$" instead of "^(a+b?)+$".',
   no_such_key: 'Test presence first: has(state._shared.key) or "key" in state._shared.',
   no_such_overload: 'The operand types do not fit; convert with int(), double() or string(). Whole JSON numbers are ints, others doubles.',
@@ -19,7 +21,8 @@ const HINTS: Record<string, string> = {
   division_by_zero: 'Guard the divisor: x == 0 ? 0 : y / x.',
 };
 
-export function hintFor(code: string, detail = ''): string {
+/** The hint for an error code; an unknown code falls back to the hint of its stage (`fallback`). */
+export function hintFor(code: string, detail = '', fallback = 'check'): string {
   if (code === 'no_matching_overload' && detail.includes('keys()')) return HINTS.unknown_function!;
-  return HINTS[code] ?? HINTS.check!;
+  return HINTS[code] ?? HINTS[fallback] ?? HINTS.check!;
 }
