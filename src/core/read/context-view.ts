@@ -9,7 +9,7 @@ import { encodeAction, encodeAgent, encodeView } from '../room/record-codec.js';
 import type { ActionRecord, LogRecord, Message } from '../room/model.js';
 import { agentPublic } from './derived.js';
 import { MAX_MESSAGES_LIMIT, type ContextQuery } from './context-query.js';
-import { canReadScope, isStateScope } from './policy.js';
+import { readableState } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
 
 export interface ContextInputs {
@@ -53,14 +53,7 @@ export function buildContext(session: ReadSession, q: ContextQuery, inputs: Cont
 
 function stateSection(session: ReadSession, q: ContextQuery, inputs: ContextInputs): JsonObject {
   const { room, reader } = session;
-  const state: JsonObject = {};
-  for (const [scope, visible] of room.celScopes) {
-    if (!isStateScope(scope) || !canReadScope(reader, scope)) continue;
-    const values: JsonObject = {};
-    for (const key of Object.keys(visible)) values[key] = room.entry(scope, key)!.value;
-    state[scope] = values;
-  }
-  if (reader.agentId) state.self = state[reader.agentId] ?? (state[reader.agentId] = {});
+  const state = readableState(session);
   if (q.include.includes('_actions')) state._actions = recordMap(session.visibleActions().map((a) => [a.id, encodeAction(a)]));
   if (q.include.includes('_views')) state._views = recordMap(session.visibleViews().map((v) => [v.id, encodeView(v)]));
   if (q.include.includes('_agents')) {

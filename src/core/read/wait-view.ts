@@ -2,7 +2,7 @@
 import { fromCel, runCel, type CompiledExpression } from '../cel/index.js';
 import type { JsonObject } from '../json.js';
 import { agentPublic } from './derived.js';
-import { canReadScope, isStateScope } from './policy.js';
+import { readableState } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
 
 export function waitParts(session: ReadSession, condition: CompiledExpression, include: string[]): Record<string, unknown> {
@@ -17,19 +17,6 @@ export function waitParts(session: ReadSession, condition: CompiledExpression, i
     else if (part === 'views') out.views = Object.fromEntries(session.visibleViews().map((v) => [v.id, session.viewJson(v)]));
   }
   return out;
-}
-
-function readableState(session: ReadSession): JsonObject {
-  const { room, reader } = session;
-  const state: JsonObject = {};
-  for (const [scope, visible] of room.celScopes) {
-    if (!isStateScope(scope) || !canReadScope(reader, scope)) continue;
-    const values: JsonObject = {};
-    for (const key of Object.keys(visible)) values[key] = room.entry(scope, key)!.value;
-    state[scope] = values;
-  }
-  if (reader.agentId) state.self = state[reader.agentId] ?? (state[reader.agentId] = {});
-  return state;
 }
 
 function agents(session: ReadSession): JsonObject {

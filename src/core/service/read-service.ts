@@ -8,7 +8,7 @@ import type { LogRecord, Message } from '../room/model.js';
 import type { RoomState } from '../room/room-state.js';
 import { buildContext } from '../read/context-view.js';
 import { parseContextQuery, type ContextQuery } from '../read/context-query.js';
-import { canReadScope, isStateScope } from '../read/policy.js';
+import { readableEntries } from '../read/readable-state.js';
 import { ReadSession } from '../read/read-session.js';
 import { readerOf, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
@@ -88,15 +88,7 @@ export class ReadService {
 }
 
 function entryRows(session: ReadSession): JsonObject[] {
-  const rows: JsonObject[] = [];
-  for (const [scope, visible] of session.room.celScopes) {
-    if (!isStateScope(scope) || !canReadScope(session.reader, scope)) continue;
-    for (const key of Object.keys(visible)) {
-      const e = session.room.entry(scope, key)!;
-      rows.push({ scope, key, value: e.value, version: e.version, revision: e.revision, updated_at: new Date(e.updatedAt).toISOString(), writer: e.writer });
-    }
-  }
-  return rows;
+  return [...readableEntries(session)].map((e) => ({ scope: e.scope, key: e.key, value: e.value, version: e.version, revision: e.revision, updated_at: new Date(e.updatedAt).toISOString(), writer: e.writer }));
 }
 
 function boundedInt(raw: string | undefined, param: string, fallback: number, min: number, max: number): number {
