@@ -1,13 +1,25 @@
-// The evaluation cost limit (D5): every comprehension step of a CEL evaluation spends one unit
-// of a per-evaluation budget; running out aborts the evaluation with a clear error.
-// cel-js exposes no hook for this, so the step counter wraps the iteration context's
-// `setIterValue`, reached once through a probe macro (see installCostHook).
+// The evaluation cost limit (D5): every evaluated node of a CEL evaluation spends one unit of a
+// per-evaluation budget, every comprehension step STEP_COST, an error absorbed by `||`, `&&`,
+// `exists` or `all` spends ERROR_COST, and a string, list or bytes built by an operator or a
+// function spends one unit per 64 bytes it allocates. Running out aborts the evaluation with a
+// clear error that nothing can absorb. Deterministic: no clock is read.
+// cel-js exposes no hook for this, so the counter wraps the iteration context's `setIterValue`
+// and the evaluator's `run` and `tryEval`, reached once through a probe macro (see installCostHook).
 
-export const DEFAULT_STEP_BUDGET = 100_000;
+export const DEFAULT_STEP_BUDGET = 1_000_000;
+
+/** A comprehension step; the default budget allows at most 100 000 of them. */
+const STEP_COST = 10;
+
+/** Building an error object (with its stack) costs about as much as this many nodes. */
+const ERROR_COST = 100;
+
+/** Nodes whose result may be a newly allocated string, list or bytes value. */
+const ALLOCATING = new Set(['+', 'call', 'rcall', 'list']);
 
 export class CostExceeded extends Error {
   constructor(readonly budget: number) {
-    super(`evaluation exceeded its cost limit of ${budget} comprehension steps`);
+    super(`evaluation exceeded its cost limit of ${budget} units`);
     this.name = 'CostExceeded';
   }
 }
@@ -27,17 +39,47 @@ export function withBudget<T>(budget: number, fn: () => T): T {
 }
 
 type IterContext = { setIterValue(value: unknown, evaluator: unknown): unknown };
+type AstNode = { op: string };
+type EvaluatorLike = { run(ast: AstNode, ctx: unknown): unknown; tryEval(ast: AstNode, ctx: unknown): unknown };
 
 let hooked = false;
 
-/** Wrap the iteration context prototype once; later calls are no-ops. */
-export function installCostHook(iterationContextPrototype: IterContext): void {
+function spend(units: number): void {
+  state.remaining -= units;
+  if (state.remaining < 0) throw new CostExceeded(state.budget);
+}
+
+// One unit per 64 bytes: strings and bytes by length, lists by 8-byte slots.
+function allocationCost(value: unknown): number {
+  if (typeof value === 'string') return value.length >>> 6;
+  if (Array.isArray(value)) return value.length >>> 3;
+  if (value instanceof Uint8Array) return value.length >>> 6;
+  return 0;
+}
+
+/** Wrap the iteration context and evaluator prototypes once; later calls are no-ops. */
+export function installCostHook(iterationContextPrototype: IterContext, evaluatorPrototype: EvaluatorLike): void {
   if (hooked) return;
   hooked = true;
-  const original = iterationContextPrototype.setIterValue;
+  const setIterValue = iterationContextPrototype.setIterValue;
   iterationContextPrototype.setIterValue = function (this: IterContext, value: unknown, evaluator: unknown) {
-    if (--state.remaining < 0) throw new CostExceeded(state.budget);
-    return original.call(this, value, evaluator);
+    spend(STEP_COST);
+    return setIterValue.call(this, value, evaluator);
+  };
+  const run = evaluatorPrototype.run;
+  evaluatorPrototype.run = function (this: EvaluatorLike, ast: AstNode, ctx: unknown) {
+    spend(1);
+    const result = run.call(this, ast, ctx);
+    if (ALLOCATING.has(ast.op)) spend(allocationCost(result));
+    return result;
+  };
+  const tryEval = evaluatorPrototype.tryEval;
+  evaluatorPrototype.tryEval = function (this: EvaluatorLike, ast: AstNode, ctx: unknown) {
+    const result = tryEval.call(this, ast, ctx);
+    // CEL absorbs errors in `||`, `&&`, `exists` and `all`; running out of budget is not absorbed.
+    if (result instanceof CostExceeded) throw result;
+    if (result instanceof Error) spend(ERROR_COST);
+    return result;
   };
 }
 

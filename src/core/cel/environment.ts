@@ -42,14 +42,14 @@ function mapKeys(m: unknown): string[] {
   return Object.keys(m as object);
 }
 
-// A macro used once at start-up to reach the iteration context class for the cost hook.
+// A macro used once at start-up to reach the iteration context and evaluator classes for the cost hook.
 function registerProbe(env: Environment): void {
   env.registerFunction('__cost_probe(ast): dyn', () => ({
     typeCheck(checker: { getType(name: string): unknown }) {
       return checker.getType('dyn');
     },
-    evaluate(_evaluator: unknown, _macro: unknown, ctx: object) {
-      installCostHook(Object.getPrototypeOf(ctx) as { setIterValue(v: unknown, e: unknown): unknown });
+    evaluate(evaluator: object, _macro: unknown, ctx: object) {
+      installCostHook(Object.getPrototypeOf(ctx) as Parameters<typeof installCostHook>[0], Object.getPrototypeOf(evaluator) as Parameters<typeof installCostHook>[1]);
       return true;
     },
   }));
