@@ -51,7 +51,8 @@ function lookup(name: string, vars: TemplateVars): Json | undefined {
   if (name === 'now') return vars.now;
   let current: Json | undefined = vars.params;
   for (const part of name.slice('params.'.length).split('.')) {
-    if (!isPlainObject(current)) return undefined;
+    // Own properties only: `${params.constructor}` must not reach Object.prototype.
+    if (!isPlainObject(current) || !Object.hasOwn(current, part)) return undefined;
     current = (current as JsonObject)[part];
   }
   return current;
@@ -82,7 +83,10 @@ export function renderValue(value: Json | undefined, vars: TemplateVars): Json |
   if (Array.isArray(value)) return value.map((v) => renderValue(v, vars) ?? null);
   if (isPlainObject(value)) {
     const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) out[renderText(k, vars)] = renderValue(v as Json, vars) ?? null;
+    for (const [k, v] of Object.entries(value)) {
+      // defineProperty, so a key rendered as `__proto__` stays an own key instead of setting the prototype.
+      Object.defineProperty(out, renderText(k, vars), { value: renderValue(v as Json, vars) ?? null, enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;
