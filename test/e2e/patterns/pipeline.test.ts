@@ -6,6 +6,10 @@ import type { TestClient } from '../../support/http-client.js';
 
 const ROOM = 'room-1';
 const q = encodeURIComponent;
+/** Let the request reach the server and park as a pending wait. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
 
 /** A stage's action: only its agent, only at its stage; writes the data and moves the stage on. */
 function stage(id: string, agent: string, from: string, to: string) {
@@ -49,7 +53,7 @@ describe('pattern: pipeline', () => {
     const processing = waitForStage(processor, 'processor', 'processing');
     const outputting = waitForStage(output, 'output', 'output');
     const finished = waitForStage(ingestion, 'ingestion', 'done');
-    await new Promise((r) => setImmediate(r));
+    await settle();
     expect(app.services.waits.stats().pending).toBe(3);
     const agents = await owner.context(ROOM, '?only=agents');
     expect(agents.body.agents.processor).toMatchObject({ status: 'waiting', waiting_on: 'state._shared.pipeline_stage == "processing"' });

@@ -6,6 +6,10 @@ import type { TestClient } from '../../support/http-client.js';
 
 const ROOM = 'chess-001';
 const q = encodeURIComponent;
+/** Let the request reach the server and park as a pending wait. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
 
 /** The current version of a `_shared` key, read from the poll rows (the proof of read for if_version). */
 async function versionOf(client: TestClient, key: string): Promise<string> {
@@ -54,7 +58,7 @@ describe('pattern: turn-based game', () => {
 
     // Black starts waiting for its turn: nothing is true yet, so the wait is pending.
     const blackTurn = black.get(`/rooms/${ROOM}/wait?condition=${q('state._shared.currentPlayer == "black"')}&agent=black&include=state`);
-    await new Promise((r) => setImmediate(r));
+    await settle();
     expect(app.services.waits.stats().pending).toBe(1);
 
     // White's wait holds at once.

@@ -5,6 +5,10 @@ import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
 
 const ROOM = 'room-1';
 const q = encodeURIComponent;
+/** Let the request reach the server and park as a pending wait. */
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
 
 async function setup() {
   const { app, client } = inProcessApp();
@@ -67,7 +71,7 @@ describe('pattern: consensus / voting', () => {
     const deputy = as('deputy');
 
     const quorum = decider.get(`/rooms/${ROOM}/wait?condition=${q('views.quorum_met == true')}&agent=decision-maker&include=state,views`);
-    await new Promise((r) => setImmediate(r));
+    await settle();
     expect(app.services.waits.stats().pending).toBe(1);
 
     expect((await as('ann').invoke(ROOM, 'vote', { choice: 'for' })).status).toBe(200);
