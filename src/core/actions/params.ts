@@ -7,6 +7,11 @@ import type { ParamSpec, ParamType } from '../room/model.js';
 const TYPES: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'any']);
 const SPEC_FIELDS = new Set(['type', 'enum', 'required', 'default', 'description']);
 
+// Plain assignment would set the prototype for a key named `__proto__`; define an own property instead.
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function bad(detail: string, extra: Record<string, unknown> = {}): SyncError {
   return new SyncError('invalid_definition', `The params schema is not valid: ${detail}.`, { field: 'params', detail, ...extra });
 }
@@ -30,6 +35,8 @@ export function validateParamSchema(raw: unknown): Record<string, ParamSpec> | n
     }
     if (specRaw.enum !== undefined) {
       if (!Array.isArray(specRaw.enum) || specRaw.enum.length === 0) throw bad(`params.${name}.enum must be a non-empty array`);
+      const misfit = spec.type ? (specRaw.enum as Json[]).find((v) => !fitsType(spec.type!, v)) : undefined;
+      if (misfit !== undefined) throw bad(`params.${name}.enum holds ${JSON.stringify(misfit)}, which is not of type ${spec.type}`);
       spec.enum = specRaw.enum as Json[];
     }
     if (specRaw.required !== undefined) {
@@ -45,7 +52,7 @@ export function validateParamSchema(raw: unknown): Record<string, ParamSpec> | n
       if (check) throw bad(`params.${name}.default does not fit its own schema`);
       spec.default = specRaw.default as Json;
     }
-    out[name] = spec;
+    setOwn(out, name, spec);
   }
   return out;
 }
@@ -97,9 +104,9 @@ export function checkParams(schema: Record<string, ParamSpec> | null, given: Jso
   if (!schema) return given;
   const out: JsonObject = { ...given };
   for (const [name, spec] of Object.entries(schema)) {
-    const value = given[name];
+    const value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (value === undefined) {
-      if (spec.default !== undefined) out[name] = cloneJson(spec.default);
+      if (spec.default !== undefined) setOwn(out, name, cloneJson(spec.default));
       else if (spec.required) {
         throw new SyncError('missing_param', `The parameter ${name} is required.`, { param: name });
       }
