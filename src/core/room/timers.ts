@@ -3,6 +3,10 @@ import { SyncError } from '../errors.js';
 import { isPlainObject } from '../json.js';
 import type { TimerSpec, TimerState } from './model.js';
 
+// An ISO-8601 date, or date-time with a zone (so every server reads the same instant);
+// Date.parse alone also accepts "1" or "March 7".
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2}))?$/;
+
 /** Validate a client timer object, throwing `400 invalid_timer` with a precise message. */
 export function validateTimer(raw: unknown, field: string): TimerSpec {
   const fail = (detail: string): never => {
@@ -22,7 +26,7 @@ export function validateTimer(raw: unknown, field: string): TimerSpec {
     spec.ms = raw.ms as number;
   }
   if (raw.at !== undefined) {
-    if (typeof raw.at !== 'string' || Number.isNaN(Date.parse(raw.at))) fail('at must be an ISO-8601 date-time such as "2030-01-01T00:00:00Z"');
+    if (typeof raw.at !== 'string' || !ISO_INSTANT.test(raw.at) || Number.isNaN(Date.parse(raw.at))) fail('at must be an ISO-8601 date-time such as "2030-01-01T00:00:00Z"');
     spec.at = raw.at as string;
   }
   if (raw.ticks !== undefined) {
@@ -57,6 +61,8 @@ export function startTimer(spec: TimerSpec, now: number): TimerState {
 }
 
 export function timerExpired(t: TimerState, now: number): boolean {
+  // A committed firing is final, even on a server whose clock is slightly behind (D25).
+  if (t.fired) return true;
   if (t.expiresAt !== undefined) return now >= t.expiresAt;
   if (t.ticksLeft !== undefined) return t.ticksLeft <= 0;
   return false;
@@ -70,6 +76,6 @@ export function timerLive(t: TimerState | null, now: number): boolean {
 
 /** The next instant at which this timer changes liveness, if it is a pending wall-clock timer. */
 export function timerBoundary(t: TimerState | null, now: number): number | null {
-  if (!t || t.expiresAt === undefined || t.expiresAt <= now) return null;
+  if (!t || t.fired || t.expiresAt === undefined || t.expiresAt <= now) return null;
   return t.expiresAt;
 }
