@@ -94,6 +94,19 @@ describe('compileCel: refused expressions', () => {
     expect(body.detail).toContain(String(CEL_LIMITS.maxSourceLength));
   });
 
+  it('reports the structural limits (nodes, depth, literal sizes) at the limits stage', () => {
+    for (const source of [
+      '('.repeat(CEL_LIMITS.maxDepth + 5) + '1' + ')'.repeat(CEL_LIMITS.maxDepth + 5),
+      Array.from({ length: CEL_LIMITS.maxAstNodes / 2 + 50 }, () => '1').join('+'),
+      '[' + Array.from({ length: CEL_LIMITS.maxListElements + 1 }, () => '1').join(',') + ']',
+    ]) {
+      const body = invalid(source, 'expr');
+      expectShape(body, 'expr', 'limits');
+      expect(body.detail).toMatch(/^Exceeded max/);
+      expect(body.hint).toContain('views');
+    }
+  });
+
   it('reports syntax errors at the parse stage, with a position and a syntax hint', () => {
     for (const source of ['state._shared.x ==', 'a === b', 'state._shared | size()', '(1', 'state._shared.x = 1']) {
       const body = invalid(source, 'if');

@@ -53,7 +53,8 @@ function compileFresh(source: string, field: string): CompiledExpression {
   try {
     parsed = celEnvironment.parse(source);
   } catch (error) {
-    throw fromCelError(field, 'parse', error);
+    // cel-js reports its structural limits (nodes, depth, list/map literal sizes) as parse errors.
+    throw fromCelError(field, (error as CelErrorLike | null)?.code === 'limit_exceeded' ? 'limits' : 'parse', error);
   }
   const checked = parsed.check() as { valid: boolean; type?: string; error?: unknown };
   if (!checked.valid) throw fromCelError(field, 'check', checked.error);

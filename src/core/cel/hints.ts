@@ -3,6 +3,7 @@
 const HINTS: Record<string, string> = {
   empty: 'Pass a CEL expression as a string, for example "state._shared.turn > 0".',
   too_long: 'Split the logic into views and reference them as views["id"].',
+  limit_exceeded: 'The expression is too large or too deeply nested; split the logic into views and reference them as views["id"].',
   not_bool: 'Compare the value, for example "state._shared.count > 0" instead of "state._shared.count".',
   unknown_variable: 'The variables are state, views, agents, actions, messages, self and params; there is no clock variable.',
   unknown_function: 'See help({key: "expressions"}) for the functions available.',
