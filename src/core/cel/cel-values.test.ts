@@ -122,6 +122,16 @@ describe('fromCel', () => {
     expect(asJson('type(state._shared.m)', { m: { a: 1 } })).toBe('map');
   });
 
+  it('keeps a JSON key named __proto__ as an ordinary key both ways', () => {
+    const input = JSON.parse('{"__proto__": {"n": 1}, "a": 2}') as Record<string, unknown>;
+    const cel = toCel(input as never) as Record<string, unknown>;
+    expect(Object.keys(cel)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(cel)).toBe(Object.prototype);
+    const back = fromCel(cel) as Record<string, unknown>;
+    expect(JSON.stringify(back)).toBe('{"__proto__":{"n":1},"a":2}');
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+  });
+
   it('maps undefined to null', () => {
     expect(fromCel(undefined)).toBe(null);
   });

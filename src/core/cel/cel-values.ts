@@ -5,6 +5,11 @@ import type { Json } from '../json.js';
 
 export type CelValue = unknown;
 
+// Plain assignment would set the prototype for a JSON key named `__proto__`; keep it an own key.
+function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 // CEL ints are int64: a whole number outside that range can only be a double.
 const INT64_LIMIT = 2 ** 63;
 
@@ -14,7 +19,7 @@ export function toCel(value: Json | undefined): CelValue {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toCel);
   const out: Record<string, CelValue> = {};
-  for (const key of Object.keys(value)) out[key] = toCel(value[key]);
+  for (const key of Object.keys(value)) setOwn(out, key, toCel(value[key]));
   return out;
 }
 
@@ -44,7 +49,7 @@ function fromCelObject(value: object | null): Json {
   if (value instanceof Uint8Array) return bytesToBase64(value);
   if (value instanceof Map) {
     const out: Record<string, Json> = {};
-    for (const [k, v] of value) out[String(k)] = fromCel(v);
+    for (const [k, v] of value) setOwn(out, String(k), fromCel(v));
     return out;
   }
   if (value instanceof Set) return [...value].map(fromCel);
@@ -52,7 +57,7 @@ function fromCelObject(value: object | null): Json {
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto !== Object.prototype && proto !== null) return celWrapperToJson(value);
   const out: Record<string, Json> = {};
-  for (const key of Object.keys(value)) out[key] = fromCel((value as Record<string, CelValue>)[key]);
+  for (const key of Object.keys(value)) setOwn(out, key, fromCel((value as Record<string, CelValue>)[key]));
   return out;
 }
 

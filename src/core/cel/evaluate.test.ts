@@ -185,6 +185,19 @@ describe('evaluateToJson', () => {
   });
 });
 
+describe('integer overflow', () => {
+  it('is an evaluation error with a hint to use double()', () => {
+    const ctx = context({ shared: { n: 9e17 } });
+    try {
+      evaluateToJson(compileCel('state._shared.n * 100', 'expr'), ctx, 'expr');
+      throw new Error('expected an overflow');
+    } catch (error) {
+      expect((error as SyncError).toBody()).toMatchObject({ error: 'cel_error', hint: expect.stringContaining('double()') });
+    }
+    expect(json('double(state._shared.n) * 100.0', { shared: { n: 9e17 } })).toBe(9e19);
+  });
+});
+
 describe('evaluationError', () => {
   it('maps a cost failure to cel_cost_exceeded and anything else to cel_error', () => {
     const cost = evaluationError({ code: 'cost', detail: 'too much', costExceeded: true }, 'expr', 'x', { key: 'k' });

@@ -20,6 +20,7 @@ const HINTS: Record<string, string> = {
   check: 'See help({key: "expressions"}) for the context shape and operators.',
   cost: 'Reduce nested comprehensions or the size of what they iterate over.',
   division_by_zero: 'Guard the divisor: x == 0 ? 0 : y / x.',
+  numeric_overflow: 'The result does not fit a 64-bit int; convert an operand with double() first.',
 };
 
 /** The hint for an error code; an unknown code falls back to the hint of its stage (`fallback`). */
