@@ -9,12 +9,15 @@ export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export function limitBody(maxSize: number): MiddlewareHandler {
   return async (c, next) => {
-    const body = c.req.raw.body;
-    if (!body) return next();
+    // Decide from the method and headers first: touching `raw.body` makes @hono/node-server build
+    // a full undici Request (with an AbortSignal) for every request, bodiless ones included.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && !c.req.header('transfer-encoding')) {
       return Number(declared) > maxSize ? tooLarge(c, maxSize, true) : next();
     }
+    const body = c.req.raw.body;
+    if (!body) return next();
     const reader = body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;

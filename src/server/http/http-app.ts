@@ -1,12 +1,12 @@
 // The Hono application: cross-cutting behaviour (CORS, version header, body limit, D2 errors,
 // 404/405) around the routes. Transports see services and auth, never storage.
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { SyncError } from '../../core/errors.js';
 import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { limitBody } from './body-limit.js';
 import { errorResponse, send, type Logger } from './respond.js';
+import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 
 export const SYNC_VERSION = 'v8';
@@ -35,11 +35,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
-  app.use('*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID'], exposeHeaders: ['X-Sync-Version'] }));
-  app.use('*', async (c, next) => {
-    await next();
-    c.res.headers.set('X-Sync-Version', SYNC_VERSION);
-  });
+  app.use('*', responseHeaders(SYNC_VERSION));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
   registerRoutes(app, deps);
