@@ -1,0 +1,103 @@
+// Start the built server (dist/) as a child process for one benchmark and read its CPU time and
+// RSS from /proc, so the figures describe the server alone, not the load generator.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type StoreKind = 'sqlite' | 'memory';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  store: StoreKind;
+  /** User + system CPU time of the whole server process, in milliseconds (10 ms resolution). */
+  cpuMs(): number;
+  /** Resident set size in MB. */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLOCK_TICKS_PER_S = 100; // `getconf CLK_TCK` on Linux x86-64 and arm64
+
+export interface ServerOptions {
+  store: StoreKind;
+  waitMaxMs?: number;
+  /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] to profile it. */
+  nodeFlags?: string[];
+}
+
+export async function startServer(options: ServerOptions): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'agent-sync-bench-'));
+  const args = [...(options.nodeFlags ?? []), join(ROOT, 'dist/server/main.js'), '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  const url = await listening(child, () => output, exited);
+  const pid = child.pid!;
+  return {
+    url,
+    pid,
+    store: options.store,
+    cpuMs: () => cpuMs(pid),
+    rssMb: () => rssMb(pid),
+    async stop() {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+      // The server logs at warn level: anything it printed is worth seeing.
+      const logged = output.replace(/agent-sync listening.*\n/, '').trim();
+      if (logged) console.error(`[bench] the ${options.store} server logged:\n${logged.slice(0, 4000)}`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function listening(child: ChildProcess, output: () => string, exited: Promise<void>): Promise<string> {
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`server did not start:\n${output()}`)), 20_000);
+    const onData = () => {
+      const match = /agent-sync listening on (http:\/\/\S+)/.exec(output());
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      res(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    void exited.then(() => rej(new Error(`server exited early:\n${output()}`)));
+  });
+}
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Resolve once the server has used no CPU for `quietMs` (all requests sent so far are handled). */
+export async function untilQuiet(server: BenchServer, quietMs = 200, limitMs = 30_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  let last = server.cpuMs();
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    await sleep(50);
+    const now = server.cpuMs();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return;
+  }
+  throw new Error('the server never went quiet');
+}
+
+export const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
