@@ -28,11 +28,17 @@ export function cloneJson<T extends Json>(value: T): T {
   return value === null || typeof value !== 'object' ? value : (JSON.parse(JSON.stringify(value)) as T);
 }
 
+/** Set an own property even for keys such as `__proto__`, which plain assignment would not. */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Recursively merge `patch` into `base`: objects merge per key, everything else replaces. */
 export function deepMerge(base: Json | undefined, patch: Json): Json {
   if (!isPlainObject(patch) || !isPlainObject(base)) return cloneJson(patch);
   const out: JsonObject = { ...(base as JsonObject) };
-  for (const [k, v] of Object.entries(patch as JsonObject)) out[k] = deepMerge(out[k], v);
+  for (const [k, v] of Object.entries(patch as JsonObject)) setOwn(out, k, deepMerge(Object.hasOwn(out, k) ? out[k] : undefined, v));
   return out;
 }
 
@@ -41,7 +47,7 @@ export function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripNulls);
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = stripNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) setOwn(out, k, stripNulls(v));
   return out;
 }
 

@@ -23,6 +23,7 @@ export function isValidScopeName(value: string): boolean {
   return ID_PATTERN.test(value) || SYSTEM_SCOPE_PATTERN.test(value);
 }
 
+/** State keys: any non-empty string up to MAX_KEY_LENGTH, except `__proto__` (it cannot be a plain map key). */
 export function isValidKey(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_KEY_LENGTH;
+  return value.length > 0 && value.length <= MAX_KEY_LENGTH && value !== '__proto__';
 }

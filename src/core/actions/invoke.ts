@@ -1,4 +1,5 @@
 // Dispatch an invocation to a built-in or a custom action (sync-core §5.1–5.2). Pure.
+import { DEFAULT_STEP_BUDGET, withBudget } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { builtinFor } from '../builtins/builtin-table.js';
@@ -6,7 +7,12 @@ import { agentPresent } from '../read/derived.js';
 import type { InvocationOutcome, InvokeEnv } from './invocation.js';
 import { invokeCustom } from './invoke-custom.js';
 
+/** Plan one invocation; all its expressions share one cost budget (D5). */
 export function planInvocation(env: InvokeEnv, actionId: string, params: JsonObject): InvocationOutcome {
+  return withBudget(DEFAULT_STEP_BUDGET, () => planUnbudgeted(env, actionId, params));
+}
+
+function planUnbudgeted(env: InvokeEnv, actionId: string, params: JsonObject): InvocationOutcome {
   checkActorPresent(env);
   const builtin = builtinFor(actionId, (id) => env.room.actions.has(id));
   if (builtin) return builtin.run(env, params);

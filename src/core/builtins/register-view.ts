@@ -1,5 +1,5 @@
 // The `_register_view` built-in (sync-core §8.1 under D7, D10). Pure.
-import { compileCel, type Dep } from '../cel/index.js';
+import { compileCel, evaluationError, runCel, type Dep } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
@@ -9,7 +9,7 @@ import { encodeView } from '../room/record-codec.js';
 import { RECORD_SCOPES, SHARED, type ViewRecord } from '../room/model.js';
 import { emptyBatch, type RoomState } from '../room/room-state.js';
 import { startTimer, validateTimer } from '../room/timers.js';
-import { ReadSession } from '../read/read-session.js';
+import { ReadSession, registrar } from '../read/read-session.js';
 import { ownerScope } from './register-action.js';
 
 const FIELDS = ['id', 'expr', 'scope', 'description', 'enabled', 'render', 'timer'] as const;
@@ -28,6 +28,7 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
     });
   }
   const record = buildView(env.actor, env.now, id, expr, scope, params);
+  refuseRunaway(env, record);
   const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);
   const batch = emptyBatch();
   batch.entries.push({ op: 'put', entry });
@@ -66,6 +67,13 @@ export function buildView(actor: Actor, now: number, id: string, expr: string, s
     registered_at: now,
     runtimeTimer: timer ? startTimer(timer, now) : null,
   };
+}
+
+// A view that already exceeds the cost limit would only ever show a cost error: refuse it now.
+function refuseRunaway(env: InvokeEnv, view: ViewRecord): void {
+  const session = new ReadSession(env.room, { agentId: env.actor.agentId, admin: env.actor.admin }, env.now);
+  const outcome = runCel(compileCel(view.expr, 'expr'), session.context(registrar(view.scope)));
+  if (!outcome.ok && outcome.error.costExceeded) throw evaluationError(outcome.error, 'expr', view.expr);
 }
 
 export function viewEcho(v: ViewRecord): Record<string, unknown> {

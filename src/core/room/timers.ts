@@ -31,7 +31,7 @@ export function validateTimer(raw: unknown, field: string): TimerSpec {
   }
   if (raw.ticks !== undefined) {
     if (typeof raw.ticks !== 'number' || !Number.isInteger(raw.ticks) || raw.ticks <= 0) fail('ticks must be a positive integer');
-    if (parseTickOn(raw.tick_on) === null) fail('tick_on must name the state key that ticks the timer, such as "state._shared.turn"');
+    if (parseTickOn(raw.tick_on) === null) fail('tick_on must name the state key that ticks the timer, such as "state._shared.turn" (not a key of self)');
     spec.ticks = raw.ticks as number;
     spec.tick_on = raw.tick_on as string;
   } else if (raw.tick_on !== undefined) {
@@ -46,7 +46,10 @@ export function parseTickOn(raw: unknown): { scope: string; key: string } | null
   const path = raw.startsWith('state.') ? raw.slice('state.'.length) : raw;
   const dot = path.indexOf('.');
   if (dot <= 0 || dot === path.length - 1) return null;
-  return { scope: path.slice(0, dot), key: path.slice(dot + 1) };
+  const scope = path.slice(0, dot);
+  // `self` differs per reader; a tick needs one definite key.
+  if (scope === 'self') return null;
+  return { scope, key: path.slice(dot + 1) };
 }
 
 export function startTimer(spec: TimerSpec, now: number): TimerState {

@@ -1,6 +1,6 @@
 // Reading a room: context (§11), eval (§13.1) and the admin poll of the audit log (D13).
 // Every read shows only what the caller may read (D9).
-import { compileCel, evaluationError, fromCel, runCel } from '../cel/index.js';
+import { compileCel, DEFAULT_STEP_BUDGET, evaluationError, fromCel, runCel, withBudget } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { visibleLogRecord } from '../room/audit.js';
@@ -40,7 +40,8 @@ export class ReadService {
     const recent = q.messages ? await this.recentMessages(room, q) : [];
     const audit = q.include.includes('_audit') ? await this.deps.store.readLog(room.id, { limit: AUDIT_IN_CONTEXT }) : [];
     const session = new ReadSession(room, reader, now);
-    const body = buildContext(session, q, { recent, total: room.messageSeq, audit });
+    // One cost budget for the whole build, so many expensive views cannot add up (D5).
+    const body = withBudget(DEFAULT_STEP_BUDGET, () => buildContext(session, q, { recent, total: room.messageSeq, audit }));
     if (recent.length > 0) this.deps.presence.markRead(room, reader.agentId, recent[recent.length - 1]!.seq);
     return body;
   }
@@ -77,13 +78,13 @@ export class ReadService {
     const reader = readerOf(caller);
     const session = new ReadSession(room, reader, this.deps.clock.now());
     const audit = await this.deps.store.readLog(room.id, { before, limit });
-    return {
+    return withBudget(DEFAULT_STEP_BUDGET, () => ({
       state: entryRows(session),
       views: Object.fromEntries(session.visibleViews().map((v) => [v.id, session.viewJson(v)])),
       actions: Object.fromEntries(session.visibleActions().map((a) => [a.id, session.actionAvailable(a)])),
       audit: audit.map((r: LogRecord) => visibleLogRecord(r, reader)),
       next_before: audit.length === limit ? audit[audit.length - 1]!.seq : null,
-    };
+    }));
   }
 }
 

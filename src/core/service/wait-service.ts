@@ -1,7 +1,7 @@
 // Event-driven waits (D16): a wait answers at once if its condition holds, otherwise it is
 // indexed by the paths its condition reads and re-evaluated only when a commit, a timer firing
 // or an agent change touches one of them. No polling; idle waits cost nothing.
-import { holds, type CompiledExpression } from '../cel/index.js';
+import { DEFAULT_STEP_BUDGET, holds, withBudget, type CompiledExpression } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { Timers } from '../ports/timers.js';
 import type { Reader } from '../read/policy.js';
@@ -108,7 +108,7 @@ export class WaitService {
       body.elapsed_ms = this.deps.clock.now() - started;
     }
     const readerCaller: Caller = reader.agentId !== readerOf(caller).agentId ? { kind: caller.kind, agentId: reader.agentId } : caller;
-    if (q.include) Object.assign(body, waitParts(new ReadSession(room, reader, this.deps.clock.now()), q.condition, q.include));
+    if (q.include) Object.assign(body, withBudget(DEFAULT_STEP_BUDGET, () => waitParts(new ReadSession(room, reader, this.deps.clock.now()), q.condition, q.include!)));
     else body.context = await this.reads.contextFor(room, q.context, readerCaller);
     return { status: 200, body };
   }
