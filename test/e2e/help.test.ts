@@ -252,8 +252,8 @@ describe('help', () => {
       expect((await r.as.alice!.context(r.id, '?only=actions')).body.actions.erring.available).toBe(false);
       expect(await e('actions.erring.available')).toBe(false);
       const erring = await r.as.alice!.invoke(r.id, 'erring');
-      expect(erring.status).toBe(400);
-      expect(erring.body).toMatchObject({ error: 'cel_error', field: 'if' });
+      expect(erring.status).toBe(409);
+      expect(erring.body).toMatchObject({ error: 'precondition_failed', action: 'erring', detail: expect.stringContaining('missing') });
       expect(typeof erring.body.hint).toBe('string');
 
       // Checked at registration: 400 invalid_cel with stage, detail and hint.

@@ -185,7 +185,7 @@ describe('private scopes (D7, D9)', () => {
       writes: [{ scope: '_shared', key: 'oracle', value: true }],
     });
     expect(gated.status).toBe(201);
-    expect((await bob.invoke(ROOM, 'steal_if')).body.error).toBe('cel_error');
+    expect((await bob.invoke(ROOM, 'steal_if')).body.error).toBe('precondition_failed');
     const listing = await bob.context(ROOM, '?only=actions');
     expect(listing.body.actions.steal_if.available).toBe(false);
 
@@ -264,7 +264,8 @@ describe('private scopes (D7, D9)', () => {
     });
     expect(reg.status).toBe(201);
     const res = await bob.invoke(ROOM, 'fragile');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe('precondition_failed');
     expectNoSecret(res);
     const conflict = await bob.invoke(ROOM, 'poke', {}, { agent: 'alice' });
     expect(conflict.status).toBe(403);
@@ -281,7 +282,8 @@ describe('private scopes (D7, D9)', () => {
     });
     expect(reg.status).toBe(201);
     const res = await bob.invoke(ROOM, 'lookup');
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: 'precondition_failed', detail: expect.stringContaining('hidden') });
     expectNoSecret(res);
     const view = await alice.invoke(ROOM, '_register_view', { id: 'lookup_view', scope: 'alice', expr: 'state.alice[state.alice.secret]' });
     expect(view.status).toBe(201);

@@ -1,6 +1,6 @@
 // Invoking a custom action (sync-core §5.6 under D7, D11, D12, D14): checks, writes, cooldown,
 // result. Everything is decided against one snapshot; the service commits the batch. Pure.
-import { compileCel, evaluateToJson, runCel, fromCel, toCel, type CelValue } from '../cel/index.js';
+import { compileCel, evaluationError, hintFor, runCel, fromCel, toCel, type CelValue, type Outcome } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { earliestPending, nextEntry } from '../room/entries.js';
@@ -13,7 +13,7 @@ import { canReadScope, type Reader } from '../read/policy.js';
 import { systemHelpVersion } from '../help/system-help.js';
 import type { InvocationOutcome, InvokeEnv } from './invocation.js';
 import { checkParams } from './params.js';
-import { HIDDEN_DETAIL, scrubbed } from './scrub.js';
+import { HIDDEN_DETAIL, scrubbedError } from './scrub.js';
 import { planWrites } from './write-plan.js';
 
 export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonObject): InvocationOutcome {
@@ -23,16 +23,19 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
   const owner = registrar(action.scope);
   const scrub = owner !== null && !canReadScope(reader, owner);
   if (action.enabled) {
-    const enabled = scrubbed(scrub, () => evaluateToJson(compileCel(action.enabled!, 'enabled'), session.context(owner), 'enabled', { action: action.id }));
-    if (enabled !== true) throw new SyncError('action_disabled', `The action ${action.id} is not enabled right now.`, { action: action.id });
+    const outcome = runCel(compileCel(action.enabled, 'enabled'), session.context(owner));
+    if (!outcome.ok || outcome.value !== true) {
+      throw new SyncError('action_disabled', `The action ${action.id} is not enabled right now.`, { action: action.id, ...failureDetail(outcome, scrub) });
+    }
   }
   const params = checkParams(action.params, given);
   const celParams = toCel(params) as Record<string, CelValue>;
   const context = session.context(owner, celParams);
   if (action.if) {
-    const holds = scrubbed(scrub, () => evaluateToJson(compileCel(action.if!, 'if'), context, 'if', { action: action.id }));
-    if (holds !== true) {
-      throw new SyncError('precondition_failed', `The precondition of ${action.id} does not hold.`, { action: action.id, expression: action.if });
+    const outcome = runCel(compileCel(action.if, 'if'), context);
+    if (!outcome.ok && outcome.error.costExceeded) throw scrubbedError(scrub, evaluationError(outcome.error, 'if', action.if, { action: action.id }));
+    if (!outcome.ok || outcome.value !== true) {
+      throw new SyncError('precondition_failed', `The precondition of ${action.id} does not hold.`, { action: action.id, expression: action.if, ...failureDetail(outcome, scrub) });
     }
   }
   const self = env.actor.agentId ?? '';
@@ -62,6 +65,12 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
     writes: plan.records,
     finish: action.result ? (room) => ({ result: resultValue(room, reader, action, celParams, env.now, scrub) }) : undefined,
   };
+}
+
+// A condition that fails to evaluate does not hold (a missing key is the usual cause); say why.
+function failureDetail(outcome: Outcome, scrub: boolean): Record<string, string> {
+  if (outcome.ok) return {};
+  return { detail: scrub ? HIDDEN_DETAIL : outcome.error.detail, hint: hintFor(outcome.error.code, outcome.error.detail) };
 }
 
 function checkLifecycle(action: ActionRecord, now: number): void {

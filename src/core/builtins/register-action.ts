@@ -19,7 +19,6 @@ const FIELDS = ['id', 'scope', 'description', 'params', 'writes', 'if', 'enabled
 export function registerAction(env: InvokeEnv, params: JsonObject): InvocationOutcome {
   rejectUnknown(params, FIELDS, 'action definition');
   const id = requireName(params, 'id', 'action');
-  const scope = ownerScope(env, params.scope, 'action');
   const existing = env.room.actions.get(id);
   if (existing && existing.scope !== SHARED && !env.actor.admin && env.actor.agentId !== existing.scope) {
     throw new SyncError('action_owned', `The action ${id} is owned by ${existing.scope}; only its owner or an admin can change it.`, {
@@ -27,6 +26,7 @@ export function registerAction(env: InvokeEnv, params: JsonObject): InvocationOu
       owner: existing.scope,
     });
   }
+  const scope = ownerScope(env, params.scope, 'action');
   const record = buildRecord(env, id, scope, params);
   const prev = env.room.entry(RECORD_SCOPES.actions, id);
   const entry = nextEntry(prev, { scope: RECORD_SCOPES.actions, key: id, value: encodeAction(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer, record.cooldown) }, env.now, env.hasher);

@@ -19,7 +19,6 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
   const id = requireName(params, 'id', 'view');
   const expr = optionalString(params, 'expr');
   if (!expr) throw new SyncError('missing_param', 'The parameter expr is required.', { param: 'expr' });
-  const scope = ownerScope(env, params.scope, 'view', env.actor.agentId ?? SHARED);
   const existing = env.room.views.get(id);
   if (existing && existing.scope !== SHARED && !env.actor.admin && env.actor.agentId !== existing.scope) {
     throw new SyncError('view_owned', `The view ${id} is owned by ${existing.scope}; only its owner or an admin can change it.`, {
@@ -27,6 +26,7 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
       owner: existing.scope,
     });
   }
+  const scope = ownerScope(env, params.scope, 'view', env.actor.agentId ?? SHARED);
   const record = buildView(env.actor, env.now, id, expr, scope, params);
   refuseRunaway(env, record);
   const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);

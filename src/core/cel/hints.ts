@@ -7,7 +7,7 @@ const HINTS: Record<string, string> = {
   not_bool: 'Compare the value, for example "state._shared.count > 0" instead of "state._shared.count".',
   unknown_variable: 'The variables are state, views, agents, actions, messages, self and params; there is no clock variable.',
   unknown_function: 'See help({key: "expressions"}) for the functions available.',
-  invalid_macro_argument: 'has() takes a field selection such as has(state._shared.score); for a computed key write "key" in state._shared.',
+  invalid_macro_argument: 'has() takes a chain of field selections such as has(state._shared.score); after an index (agents["w-1"]) or for a computed key write "key" in agents["w-1"] or params.key in state._shared.',
   dynamic_regex: 'Write the pattern as a literal: name.matches("^a[0-9]+$").',
   invalid_regex: 'Write the pattern in JavaScript/RE2 regular-expression syntax, for example "^[a-z]+[0-9]*$".',
   regex_backreference: 'Back-references such as \\1 are not supported; match the repeated text explicitly.',

@@ -8,4 +8,5 @@ export type { CelValue } from './cel-values.js';
 export { extractDeps, stateKeyDep, scopeDep, ANY } from './deps.js';
 export type { Dep } from './deps.js';
 export { CEL_LIMITS, CEL_VARIABLES } from './environment.js';
+export { hintFor } from './hints.js';
 export { CostExceeded, DEFAULT_STEP_BUDGET, withBudget } from './cost-budget.js';

@@ -98,8 +98,7 @@ describe('pattern: the nomad\'s timed offer', () => {
     expect(seen.body.value).toEqual([false, false]);
   });
 
-  // Bug: an `enabled` that errors because its key expired answers 400 cel_error, not 409 action_disabled.
-  it.skip('invoking trade_scales after the nomad left is 409 action_disabled', async () => {
+  it('invoking trade_scales after the nomad left is 409 action_disabled', async () => {
     const { time, narrator, player } = await setup();
     await narrator.invoke(ROOM, 'nomad_arrives');
     await time.advance(120_000);

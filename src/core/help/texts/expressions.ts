@@ -18,10 +18,12 @@ Collections: \`m.filter(k, ...)\`, \`m.exists(k, ...)\`, \`m.all(k, ...)\`, \`l.
 iterate keys), \`size(x)\`, \`m.keys()\`, \`m.values()\`, string \`contains\`, \`startsWith\`, \`endsWith\`,
 \`matches\` (a literal, backtracking-safe pattern). Optional access: \`state._shared.?phase.orValue("")\`.
 
-Conditions hold only when they evaluate to \`true\`; in listings, views and waits an error counts as
-not true, while invoking an action whose condition fails to evaluate answers \`400 cel_error\` with
-\`detail\` and \`hint\`. Each evaluation has a cost limit (\`400 cel_cost_exceeded\`); expressions
-are checked when registered (\`400 invalid_cel\` with \`stage\`, \`detail\` and \`hint\`).
+Conditions hold only when they evaluate to \`true\`; an error (usually a missing key) counts as not
+true. Invoking an action whose \`enabled\` does not hold answers \`409 action_disabled\`, whose \`if\`
+does not hold \`409 precondition_failed\`, both with \`detail\` and \`hint\` when it was an error; an
+\`expr\` write value that fails answers \`400 cel_error\`. Each evaluation has a cost limit
+(\`400 cel_cost_exceeded\`); expressions are checked when registered (\`400 invalid_cel\` with
+\`stage\`, \`detail\` and \`hint\`).
 `;
 
 export const VIEWS = `# Views
