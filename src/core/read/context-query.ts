@@ -19,7 +19,7 @@ export interface ContextQuery {
 export const DEFAULT_MESSAGES_LIMIT = 100;
 export const MAX_MESSAGES_LIMIT = 500;
 const SECTIONS = new Set(['state', 'views', 'agents', 'actions', 'messages', 'self']);
-const INCLUDABLE = new Set(['_audit', '_messages', '_actions', '_views', '_agents']);
+const INCLUDABLE = new Set(['_audit', '_messages', '_actions', '_views', '_agents', '_versions']);
 
 function invalid(param: string, detail: string): SyncError {
   return new SyncError('invalid_query', `The query parameter ${param} is not valid: ${detail}.`, { param, detail });

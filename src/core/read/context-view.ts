@@ -9,7 +9,7 @@ import { encodeAction, encodeAgent, encodeView } from '../room/record-codec.js';
 import type { ActionRecord, LogRecord, Message } from '../room/model.js';
 import { agentPublic } from './derived.js';
 import { MAX_MESSAGES_LIMIT, type ContextQuery } from './context-query.js';
-import { readableState } from './readable-state.js';
+import { readableState, readableVersions } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
 
 export interface ContextInputs {
@@ -54,6 +54,7 @@ export function buildContext(session: ReadSession, q: ContextQuery, inputs: Cont
 function stateSection(session: ReadSession, q: ContextQuery, inputs: ContextInputs): JsonObject {
   const { room, reader } = session;
   const state = readableState(session);
+  if (q.include.includes('_versions')) state._versions = readableVersions(session);
   if (q.include.includes('_actions')) state._actions = recordMap(session.visibleActions().map((a) => [a.id, encodeAction(a)]));
   if (q.include.includes('_views')) state._views = recordMap(session.visibleViews().map((v) => [v.id, encodeView(v)]));
   if (q.include.includes('_agents')) {

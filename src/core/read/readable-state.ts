@@ -1,5 +1,5 @@
 // The entries a reader may see, as plain JSON (D7, D9): one walk shared by context, wait and poll.
-import type { JsonObject } from '../json.js';
+import { setOwn, type JsonObject } from '../json.js';
 import type { Entry } from '../room/model.js';
 import { canReadScope, isStateScope } from './policy.js';
 import type { ReadSession } from './read-session.js';
@@ -13,12 +13,22 @@ export function* readableEntries(session: ReadSession): Generator<Entry> {
   }
 }
 
+/** `{scope: {key: {version, revision}}}` for the entries the reader may read (proof of read for if_version). */
+export function readableVersions(session: ReadSession): JsonObject {
+  const out: JsonObject = {};
+  for (const e of readableEntries(session)) {
+    const scope = (out[e.scope] ?? (out[e.scope] = {})) as JsonObject;
+    setOwn(scope, e.key, { version: e.version, revision: e.revision });
+  }
+  return out;
+}
+
 /** `{scope: {key: value}}` of what the reader may read; the reader's own scope also as `self`. */
 export function readableState(session: ReadSession): JsonObject {
   const state: JsonObject = {};
   for (const entry of readableEntries(session)) {
     const scope = (state[entry.scope] ?? (state[entry.scope] = {})) as JsonObject;
-    scope[entry.key] = entry.value;
+    setOwn(scope, entry.key, entry.value);
   }
   const own = session.reader.agentId;
   if (own) state.self = state[own] ?? (state[own] = {});

@@ -49,12 +49,13 @@ Every entry has a \`revision\` (a write counter) and a \`version\`: a 16-hex has
 proof that you read it. A write template with \`"if_version": "\${params.version}"\` only writes when
 the key's current version equals the one given:
 - mismatch → \`409 version_conflict\` with \`expected_version\` and \`current: {version, revision, value}\`
-  (the value only if you may read the scope);
+  (version and value only if you may read the scope);
 - \`""\` means "must not exist yet": a first write; if the key exists it is a conflict;
 - a non-empty version for a missing key → \`404 not_found\`.
 
-Read the current \`version\` and \`revision\` of the entries you may read from the \`state\` rows of
-\`GET /rooms/{room}/poll\`, or from the \`current\` of a \`version_conflict\`.
+Read the current \`version\` and \`revision\` of the entries you may read with
+\`GET /rooms/{room}/context?include=_versions\` (\`state._versions[scope][key]\`), from the \`state\`
+rows of \`GET /rooms/{room}/poll\`, or from the \`current\` of a \`version_conflict\`.
 
 Passing \`if_version\` as a param does nothing unless the action's template uses it.
 

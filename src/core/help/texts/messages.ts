@@ -21,7 +21,8 @@ export const CONTEXT_SHAPING = `# Shaping context
 - \`actions=false\`, \`messages=false\`: leave a section out (\`messages=false\` also skips read marking).
 - \`messages_after=N\`: only messages with seq > N; \`messages_limit=N\` (default 100, at most 500).
 - \`include=_audit,_messages,_actions,_views,_agents\`: add those scopes to \`state\` (audit entries
-  and values are filtered to what you may read).
+  and values are filtered to what you may read); \`include=_versions\` adds
+  \`state._versions[scope][key] = {version, revision}\` for everything you may read (for \`if_version\`).
 - \`compact=true\`: drop null fields.
 
 \`_context\` describes the response: \`sections\`, \`depth\`, \`help\` (keys worth reading now),
