@@ -1,6 +1,7 @@
 // The change stream (D17): committed changes as Server-Sent Events, filtered per reader (D9),
 // resumable with Last-Event-ID.
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { roomWithAgents } from '../support/in-process.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
 
@@ -81,11 +82,3 @@ describe('events (SSE)', () => {
     expect(res.body.error).toBe('invalid_query');
   });
 });
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('condition not reached');
-}

@@ -1,6 +1,7 @@
 // Event-driven /wait (D16): immediate answers, targeted wake-ups, agent status, bad input, and
 // the cost of pending waits measured in condition evaluations rather than time.
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../support/until.js';
 import { inProcessApp, roomWithAgents } from '../support/in-process.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
 
@@ -121,11 +122,3 @@ describe('wait over real connections', () => {
     expect((await client.as(tokens.alice).context('r', '?only=agents')).body.agents.alice).toMatchObject({ status: 'active', waiting_on: null });
   });
 });
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error('condition not reached');
-}
