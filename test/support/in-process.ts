@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/server/config.js';
 import { MemoryRoomStore } from '../../src/server/storage/memory/memory-room-store.js';
 import type { Clock } from '../../src/core/ports/clock.js';
 import type { Timers } from '../../src/core/ports/timers.js';
+import type { RoomStore } from '../../src/core/ports/room-store.js';
 import { TestClient } from './http-client.js';
 
 export interface TestApp {
@@ -12,12 +13,12 @@ export interface TestApp {
   client: TestClient;
 }
 
-export function inProcessApp(options: { clock?: Clock; timers?: Timers; host?: string; bodyLimit?: number; waitMaxMs?: number } = {}): TestApp {
+export function inProcessApp(options: { clock?: Clock; timers?: Timers; host?: string; bodyLimit?: number; waitMaxMs?: number; store?: RoomStore } = {}): TestApp {
   const args = ['--store', 'memory', '--host', options.host ?? '127.0.0.1'];
   if (options.bodyLimit) args.push('--body-limit', String(options.bodyLimit));
   if (options.waitMaxMs) args.push('--wait-max-ms', String(options.waitMaxMs));
   const config = loadConfig(args, {});
-  const app = createApp(config, { store: new MemoryRoomStore(), clock: options.clock, timers: options.timers, log: pino({ level: 'silent' }) });
+  const app = createApp(config, { store: options.store ?? new MemoryRoomStore(), clock: options.clock, timers: options.timers, log: pino({ level: 'silent' }) });
   void app.start();
   app.setReady(true);
   const client = new TestClient('http://local', async (url, init) => app.http.request(url, init));

@@ -14,6 +14,7 @@ export class RoomRegistry {
   private readonly loading = new Map<string, Promise<RoomState | null>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<CommitListener>();
+  private readonly forgetListeners = new Set<(roomId: string) => void>();
 
   constructor(
     private readonly store: RoomStore,
@@ -41,8 +42,14 @@ export class RoomRegistry {
     return this.rooms.values();
   }
 
+  /** Drop a deleted room from the cache and tell the forget listeners. */
   forget(id: string): void {
     this.rooms.delete(id);
+    for (const listener of this.forgetListeners) listener(id);
+  }
+
+  onForget(listener: (roomId: string) => void): void {
+    this.forgetListeners.add(listener);
   }
 
   private load(id: string): Promise<RoomState | null> {

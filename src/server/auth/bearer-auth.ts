@@ -16,7 +16,17 @@ export class BearerAuth {
   constructor(
     private readonly store: RoomStore,
     private readonly services: Services,
-  ) {}
+  ) {
+    // A re-join revokes the agent's tokens and a deleted room takes its tokens along: drop them.
+    services.registry.onCommit((room, batch) => {
+      if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
+    });
+    services.registry.onForget((roomId) => this.dropWhere((c) => c.roomId === roomId));
+  }
+
+  private dropWhere(match: (cred: AgentCredential) => boolean): void {
+    for (const [hash, cred] of this.cache) if (cred && match(cred)) this.cache.delete(hash);
+  }
 
   /** The bearer secret of an Authorization header, or null when there is none. */
   static bearerOf(header: string | undefined | null): string | null {
@@ -51,11 +61,6 @@ export class BearerAuth {
     const token = BearerAuth.bearerOf(header);
     if (token === null) return [];
     return this.store.roomsForCredential(hashToken(token));
-  }
-
-  /** Forget cached credentials (after a re-join rotated them). */
-  forget(): void {
-    this.cache.clear();
   }
 
   private async credential(hash: string): Promise<AgentCredential | null> {
