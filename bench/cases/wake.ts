@@ -11,6 +11,8 @@ export interface WakeResult {
   p50_ms: Spread;
   p99_ms: Spread;
   max_ms: Spread;
+  /** Baseline from the same server and connection: sequential GET /healthz round trips. */
+  healthz_rtt_p50_ms: Spread;
   pending: number;
   samples_per_run: number;
 }
@@ -32,9 +34,16 @@ export async function wakeLatency(server: BenchServer, sizes: Sizes): Promise<Wa
   const p50: number[] = [];
   const p99: number[] = [];
   const max: number[] = [];
+  const rtt: number[] = [];
   try {
     for (let run = 0; run < sizes.runs; run++) {
       await assertPending(server, setup, rooms, pending);
+      const trips: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        trips.push((await writer.request('GET', '/healthz')).at - t0);
+      }
+      rtt.push(percentile(trips, 50));
       const latencies: number[] = [];
       for (const i of shuffled(slots.length)) {
         const slot = slots[i]!;
@@ -53,7 +62,7 @@ export async function wakeLatency(server: BenchServer, sizes: Sizes): Promise<Wa
       p99.push(percentile(latencies, 99));
       max.push(Math.max(...latencies));
     }
-    return { p50_ms: spread(p50), p99_ms: spread(p99), max_ms: spread(max), pending: slots.length, samples_per_run: slots.length };
+    return { p50_ms: spread(p50), p99_ms: spread(p99), max_ms: spread(max), healthz_rtt_p50_ms: spread(rtt), pending: slots.length, samples_per_run: slots.length };
   } finally {
     waiters.close();
     writer.close();

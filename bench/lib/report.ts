@@ -71,10 +71,10 @@ export function machine(): Record<string, unknown> {
 const fmt = (n: number) => (Math.abs(n) >= 1000 ? Math.round(n).toLocaleString('en-US') : String(n));
 
 export function table(rows: Row[], comparisons: StoreComparison[]): string {
-  const lines = [['figure', 'store', 'median', 'min–max', 'IQR', 'target', 'met']];
+  const lines = [['figure', 'store', 'median', 'min–max', 'IQR', 'target', 'met', 'note']];
   for (const r of rows) {
     const met = r.met === null ? '' : r.met ? 'yes' : 'NO';
-    lines.push([r.figure, r.store ?? '', `${fmt(r.median)} ${r.unit}`, `${fmt(r.min)}–${fmt(r.max)}`, `${fmt(r.q1)}–${fmt(r.q3)}`, r.target ?? '', met]);
+    lines.push([r.figure, r.store ?? '', `${fmt(r.median)} ${r.unit}`, `${fmt(r.min)}–${fmt(r.max)}`, `${fmt(r.q1)}–${fmt(r.q3)}`, r.target ?? '', met, r.note ?? '']);
   }
   const out = [align(lines)];
   if (comparisons.length) {

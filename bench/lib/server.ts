@@ -1,7 +1,7 @@
-// Start the built server (dist/) as a child process for one benchmark and read its CPU time and
+// Start the built server as a child process for one benchmark and read its CPU time and
 // RSS from /proc, so the figures describe the server alone, not the load generator.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -19,6 +19,9 @@ export interface BenchServer {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
+// `npm run bench` compiles the server here rather than into dist/, so that a build or clean run
+// by someone else in a shared work tree cannot change or remove it mid-benchmark.
+const MAIN = join(ROOT, 'bench/results/build/server/main.js');
 const CLOCK_TICKS_PER_S = 100; // `getconf CLK_TCK` on Linux x86-64 and arm64
 
 export interface ServerOptions {
@@ -30,7 +33,8 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-sync-bench-'));
-  const args = [...(options.nodeFlags ?? []), join(ROOT, 'dist/server/main.js'), '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the benchmarks with \`npm run bench\`, which builds it`);
+  const args = [...(options.nodeFlags ?? []), MAIN, '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
