@@ -93,6 +93,7 @@ export function viewEcho(v: ViewRecord): Record<string, unknown> {
 export function describeDeps(deps: ReadonlySet<Dep>): string[] {
   return [...deps].map((d) => {
     if (d === '*') return '*';
+    if (d === '@self') return 'self';
     if (d === 'S*') return 'state';
     if (d === 'v*') return 'views';
     if (d === 'a*') return 'agents';

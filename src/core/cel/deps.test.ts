@@ -2,7 +2,7 @@
 // message counters an expression reads, from compileCel(...).deps.
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
-import { ANY, extractDeps, scopeDep, stateKeyDep } from './deps.js';
+import { ANY, SELF, extractDeps, scopeDep, stateKeyDep } from './deps.js';
 
 const deps = (source: string) => [...compileCel(source, 'expr').deps].sort();
 const sorted = (...items: string[]) => [...items].sort();
@@ -26,14 +26,14 @@ describe('extractDeps', () => {
 
   it('reads a whole scope when the key is computed', () => {
     expect(deps('state._shared[params.k] == 1')).toEqual([scopeDep('_shared')]);
-    expect(deps('state._shared[self + ".x"] == 1')).toEqual([scopeDep('_shared')]);
+    expect(deps('state._shared[self + ".x"] == 1')).toEqual([SELF, scopeDep('_shared')]);
     expect(deps('size(state._shared) > 0')).toEqual([scopeDep('_shared')]);
     expect(deps('state._shared.keys().size()')).toEqual([scopeDep('_shared')]);
     expect(deps('"turn" in state._shared')).toEqual([scopeDep('_shared')]);
   });
 
   it('reads all state when the scope is computed or state is used whole', () => {
-    expect(deps('state[self].hp > 0')).toEqual(['S*']);
+    expect(deps('state[self].hp > 0')).toEqual([SELF, 'S*']);
     expect(deps('size(state) > 0')).toEqual(['S*']);
   });
 
@@ -69,7 +69,7 @@ describe('extractDeps', () => {
 
   it('finds nothing in expressions that read no room data', () => {
     expect(deps('1 + 1 == 2')).toEqual([]);
-    expect(deps('self == "alice"')).toEqual([]);
+    expect(deps('self == "alice"')).toEqual([SELF]);
     expect(deps('params.n > 0')).toEqual([]);
     expect(deps('[1, 2].exists(x, x > 1)')).toEqual([]);
   });

@@ -12,6 +12,9 @@ export type Dep = string;
 
 export const ANY: Dep = '*';
 
+/** The expression reads the `self` variable: its value differs per reader. */
+export const SELF: Dep = '@self';
+
 export function stateKeyDep(scope: string, key: string): Dep {
   return `s:${scope}\u0000${key}`;
 }
@@ -44,6 +47,7 @@ function visit(node: unknown, deps: Set<Dep>): void {
     return;
   }
   if (!isNode(node)) return;
+  if (node.op === 'id' && node.args === 'self') deps.add(SELF);
   const chain = accessChain(node);
   if (chain) {
     addChainDep(chain.root, chain.path, deps);

@@ -5,7 +5,7 @@ export { runCel, holds, evaluateToJson, evaluationError } from './evaluate.js';
 export type { Outcome, EvalFailure } from './evaluate.js';
 export { toCel, fromCel } from './cel-values.js';
 export type { CelValue } from './cel-values.js';
-export { extractDeps, stateKeyDep, scopeDep, ANY } from './deps.js';
+export { extractDeps, stateKeyDep, scopeDep, ANY, SELF } from './deps.js';
 export type { Dep } from './deps.js';
 export { CEL_LIMITS, CEL_VARIABLES } from './environment.js';
 export { hintFor } from './hints.js';

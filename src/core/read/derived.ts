@@ -9,7 +9,10 @@ import { ReadSession, holdsStored } from './read-session.js';
 
 /** Bring conditional entries and agents up to date if something changed or a timer passed. */
 export function ensureDerived(room: RoomState, now: number): void {
-  if (!room.derivedStale && (room.nextBoundary === null || now < room.nextBoundary)) return;
+  const timePassed = room.nextBoundary !== null && now >= room.nextBoundary;
+  if (!room.derivedStale && !timePassed) return;
+  // A deadline passed before its firing commit: cached views may read what it changed.
+  if (timePassed) room.viewCache.clear();
   room.derivedStale = false;
   room.nextBoundary = null;
   resolveEntries(room, now);

@@ -7,6 +7,7 @@ import { SHARED } from '../room/model.js';
 import { timerLive } from '../room/timers.js';
 import { canReadScope, isAgentScope, isStateScope, type Reader } from './policy.js';
 import { ensureDerived } from './derived.js';
+import { cachedView, readerIndependent, rememberView } from './view-cache.js';
 import { HIDDEN_DETAIL } from '../actions/scrub.js';
 
 type CelMap = Record<string, CelValue>;
@@ -107,12 +108,16 @@ export class ReadSession {
     const memo = this.viewResults.get(view.id);
     if (memo === 'pending') return { ok: false, error: { code: 'cycle', detail: `view ${view.id} depends on itself`, costExceeded: false } };
     if (memo) return memo;
+    const shared = !this.options.bare && readerIndependent(this.room, view);
+    const cached = shared ? cachedView(this.room, view) : undefined;
+    if (cached) return cached;
     this.viewResults.set(view.id, 'pending');
     const compiled = compileStored(view.expr, 'expr');
     const outcome: Outcome = compiled
       ? runCel(compiled, this.context(registrar(view.scope)))
       : { ok: false, error: { code: 'invalid', detail: 'the stored expression no longer compiles', costExceeded: false } };
     this.viewResults.set(view.id, outcome);
+    if (shared) rememberView(this.room, view, outcome);
     return outcome;
   }
 

@@ -1,6 +1,6 @@
 // The in-memory image of one room: entries by scope, decoded records, message tail, counters,
 // and the CEL-ready copy of every visible entry. Pure; the service keeps it in step with the store.
-import { toCel, type CelValue } from '../cel/index.js';
+import { toCel, type CelValue, type Outcome } from '../cel/index.js';
 import type { Json } from '../json.js';
 import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
 import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
@@ -69,6 +69,8 @@ export class RoomState {
   celAgents: Record<string, CelValue> = {};
   /** The next instant a wall-clock timer changes what is visible, if any. */
   nextBoundary: number | null = null;
+  /** Outcomes of views that read the same for every reader (see read/view-cache.ts). */
+  readonly viewCache = new Map<string, Outcome>();
 
   constructor(data: RoomData) {
     this.room = data.room;
@@ -110,20 +112,27 @@ export class RoomState {
 
   /** Apply a committed batch. Call only after the store accepted it. */
   apply(batch: CommitBatch): void {
+    let stale = this.hasEnabledExpressions();
     for (const change of batch.entries) {
+      const scope = change.op === 'put' ? change.entry.scope : change.scope;
+      const prev = this.entry(scope, change.op === 'put' ? change.entry.key : change.key);
+      if (scope === RECORD_SCOPES.agents || isConditional(prev) || (change.op === 'put' && isConditional(change.entry))) stale = true;
       if (change.op === 'put') this.putEntry(change.entry);
       else this.deleteEntry(change.scope, change.key);
     }
     for (const message of batch.messages) this.addMessage(message);
     for (const record of batch.log) this.noteLog(record);
     for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
-    this.touch();
+    this.version++;
+    // Re-resolving conditional entries and agents is needed only when this change can alter them.
+    if (stale) this.derivedStale = true;
   }
 
-  /** Mark derived state stale after an in-memory change (heartbeat, status). */
-  touch(): void {
-    this.version++;
-    this.derivedStale = true;
+  // Any `enabled` on an entry or an agent may read what a commit changed.
+  private hasEnabledExpressions(): boolean {
+    for (const entry of this.conditional.values()) if (entry.enabled) return true;
+    for (const agent of this.agents.values()) if (agent.enabled) return true;
+    return false;
   }
 
   private noteLog(record: LogRecord): void {
@@ -192,6 +201,10 @@ export class RoomState {
     const obj = this.celScopes.get(scope);
     if (obj && key in obj) delete obj[key];
   }
+}
+
+function isConditional(entry: Entry | undefined): boolean {
+  return !!entry && (entry.timer !== null || entry.enabled !== null);
 }
 
 function conditionalId(scope: string, key: string): string {

@@ -6,6 +6,7 @@ import { encodeAgent } from '../room/record-codec.js';
 import { RECORD_SCOPES, type AgentRecord } from '../room/model.js';
 import { emptyBatch, type RoomState } from '../room/room-state.js';
 import { agentPublic } from '../read/derived.js';
+import { invalidateViews } from '../read/view-cache.js';
 import type { Hasher } from '../ports/hasher.js';
 import type { RoomRegistry } from './room-registry.js';
 
@@ -48,7 +49,10 @@ export class Presence {
   // `touches` names what conditions may observe of the change (status, read counters); null: nothing.
   private changed(room: RoomState, agent: AgentRecord, touches: Set<string> | null): void {
     if (agent.id in room.celAgents) room.celAgents[agent.id] = agentPublic(agent);
-    if (touches) this.onTouch?.(room, touches);
+    if (touches) {
+      invalidateViews(room, touches);
+      this.onTouch?.(room, touches);
+    }
     let set = this.dirty.get(room.id);
     if (!set) this.dirty.set(room.id, (set = new Set()));
     set.add(agent.id);

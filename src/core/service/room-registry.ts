@@ -6,6 +6,8 @@ import { RoomState, type CommitBatch } from '../room/room-state.js';
 import type { Clock } from '../ports/clock.js';
 import type { Hasher } from '../ports/hasher.js';
 import { applyTicks } from '../time/ticks.js';
+import { invalidateViews } from '../read/view-cache.js';
+import { touchesOf } from '../wait/touches.js';
 
 export type CommitListener = (room: RoomState, batch: CommitBatch) => void;
 
@@ -117,6 +119,7 @@ export class RoomRegistry {
     }
     await tx.commit(batch);
     room.apply(batch);
+    invalidateViews(room, touchesOf(batch));
     for (const listener of this.listeners) {
       try {
         listener(room, batch);

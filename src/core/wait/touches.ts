@@ -51,7 +51,8 @@ function depsOf(source: string | null, field: string): ReadonlySet<Dep> | null {
 }
 
 /** Add everything derived from a touched path, until nothing new is added. */
-export function expandTouches(room: RoomState, touches: Touches): Touches {
+export function expandTouches(room: RoomState, touches: Touches, options: { actions?: boolean } = {}): Touches {
+  const withActions = options.actions !== false;
   for (let changed = true; changed; ) {
     changed = false;
     const add = (dep: Dep) => {
@@ -77,7 +78,7 @@ export function expandTouches(room: RoomState, touches: Touches): Touches {
         if (touches.size !== before) changed = true;
       }
     }
-    if (!touches.has('A*')) {
+    if (withActions && !touches.has('A*')) {
       for (const action of room.actions.values()) {
         const deps = [depsOf(action.enabled, 'enabled'), depsOf(action.if, 'if')];
         if (deps.some((d) => d && readsTouched(d, touches))) {

@@ -1,6 +1,6 @@
 // Pending waits indexed by room and by the paths their conditions read (D16), so a change
 // re-evaluates only the waits it can affect and an idle wait costs nothing. Pure.
-import type { Dep } from '../cel/index.js';
+import { SELF, type Dep } from '../cel/index.js';
 import type { Touches } from './touches.js';
 
 export interface IndexedWaiter {
@@ -66,7 +66,7 @@ export function resolveSelf(deps: ReadonlySet<Dep>, agentId: string | null): Set
       if (agentId) out.add(`s:${agentId}\u0000${dep.slice('s:self\u0000'.length)}`);
     } else if (dep === 'S:self') {
       if (agentId) out.add(`S:${agentId}`);
-    } else out.add(dep);
+    } else if (dep !== SELF) out.add(dep);
   }
   // A condition that reads nothing is constant: no change can make it true, only the timeout ends it.
   return out;

@@ -12,6 +12,7 @@ const CACHE_LIMIT = 10_000;
 
 export class BearerAuth {
   private readonly cache = new Map<string, AgentCredential | null>();
+  private readonly hashes = new Map<string, string>();
 
   constructor(
     private readonly store: RoomStore,
@@ -22,6 +23,17 @@ export class BearerAuth {
       if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
     });
     services.registry.onForget((roomId) => this.dropWhere((c) => c.roomId === roomId));
+  }
+
+  // SHA-256 per request shows in profiles; recent bearers' hashes are kept (hashes only guard storage).
+  private hashOf(token: string): string {
+    let hash = this.hashes.get(token);
+    if (hash === undefined) {
+      hash = hashToken(token);
+      if (this.hashes.size >= CACHE_LIMIT) this.hashes.delete(this.hashes.keys().next().value as string);
+      this.hashes.set(token, hash);
+    }
+    return hash;
   }
 
   private dropWhere(match: (cred: AgentCredential) => boolean): void {
@@ -39,7 +51,7 @@ export class BearerAuth {
   async callerFor(roomId: string, header: string | undefined | null): Promise<Caller> {
     const token = BearerAuth.bearerOf(header);
     if (token === null) return ANONYMOUS;
-    const hash = hashToken(token);
+    const hash = this.hashOf(token);
     if (token.startsWith('room_') || token.startsWith('view_')) {
       const room = (await this.services.registry.get(roomId)).room;
       if (token.startsWith('room_') && sameHash(hash, room.tokenHash)) return { kind: 'admin', agentId: null };
