@@ -75,4 +75,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX agent_credentials_agent ON agent_credentials (room_id, agent_id);
   `,
+  // Invocation counts are read once per room load by scanning the room's log range (its primary
+  // key); keeping an index for them cost a page write on every invocation.
+  `
+  DROP INDEX IF EXISTS log_custom_invocations;
+  `,
 ];
