@@ -1,5 +1,6 @@
 // Private scopes (D7, D9): bob never reads alice's private values through any surface, until
 // alice publishes one with a view; admins read everything, view tokens read no private scope.
+// One scenario in one file (longer than most): the last test searches every response the others got.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { inProcessApp, type TestApp } from '../support/in-process.js';
 import { TestClient, type Fetcher, type JsonResponse } from '../support/http-client.js';
