@@ -4,16 +4,10 @@ import { cpus, totalmem, type } from 'node:os';
 import { execSync } from 'node:child_process';
 import { round, roundSpread, type Spread } from './stats.js';
 
-export interface Row {
+export interface Row extends Spread {
   figure: string;
   unit: string;
   store: string | null;
-  median: number;
-  min: number;
-  max: number;
-  q1: number;
-  q3: number;
-  runs: number[];
   target: string | null;
   /** null when the row has no target. */
   met: boolean | null;

@@ -1,20 +1,13 @@
 // Unit tests for the JSON ↔ CEL value conversion (D5): ints as BigInt, doubles as numbers,
 // CEL-only values (timestamps, durations, bytes, uint, optionals, types) rendered as JSON.
+import { celContext } from '../../../test/support/cel-context.js';
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
 import { runCel } from './evaluate.js';
 import { fromCel, isTrue, toCel } from './cel-values.js';
 
 function evalRaw(source: string, shared: Record<string, unknown> = {}): unknown {
-  const context = {
-    state: { _shared: toCel(shared as never) },
-    views: {},
-    agents: {},
-    actions: {},
-    messages: { count: 0n, unread: 0n, directed_unread: 0n },
-    params: {},
-    self: 'alice',
-  };
+  const context = celContext(shared);
   const outcome = runCel(compileCel(source, 'expr'), context);
   if (!outcome.ok) throw new Error(outcome.error.detail);
   return outcome.value;

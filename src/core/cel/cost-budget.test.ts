@@ -1,8 +1,8 @@
 // Unit tests for the evaluation cost limit (D5): runaway expressions stop quickly with
 // costExceeded (even when CEL would absorb the error), and the budget resets afterwards.
+import { celContext } from '../../../test/support/cel-context.js';
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
-import { toCel } from './cel-values.js';
 import { CostExceeded, DEFAULT_STEP_BUDGET, isCostHookInstalled, withBudget } from './cost-budget.js';
 import { evaluateToJson, runCel } from './evaluate.js';
 import { SyncError } from '../errors.js';
@@ -10,15 +10,7 @@ import { SyncError } from '../errors.js';
 const L = 'state._shared.l';
 
 function context(shared: Record<string, unknown> = {}) {
-  return {
-    state: { _shared: toCel({ l: Array.from({ length: 1000 }, (_, i) => i), s: 'abc', ...shared } as never) },
-    views: {},
-    agents: {},
-    actions: {},
-    messages: { count: 0n, unread: 0n, directed_unread: 0n },
-    params: {},
-    self: 'alice',
-  };
+  return celContext({ l: Array.from({ length: 1000 }, (_, i) => i), s: 'abc', ...shared });
 }
 
 /** Run and return [outcome, elapsed ms]. */
