@@ -31,6 +31,8 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/rooms\/[^/]+\/actions\/[^/]+\/invoke\/?$/, 'POST'],
   [/^\/rooms\/[^/]+\/(context|poll|wait|events)\/?$/, 'GET'],
   [/^\/rooms\/[^/]+\/eval\/?$/, 'POST'],
+  [/^\/rooms\/[^/]+\/(rotate-token|rotate-view-token)\/?$/, 'POST'],
+  [/^\/rooms\/[^/]+\/view-token\/?$/, 'DELETE'],
 ];
 
 export function createHttpApp(deps: HttpDeps): Hono {
