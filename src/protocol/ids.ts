@@ -6,9 +6,6 @@ export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** System scopes: an underscore followed by the same alphabet. */
 export const SYSTEM_SCOPE_PATTERN = /^_[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** Action and view ids may start with an underscore only when they are built-ins; custom ids follow ID_PATTERN. */
-export const NAME_PATTERN = ID_PATTERN;
-
 export const MAX_KEY_LENGTH = 512;
 
 export function isValidId(value: unknown): value is string {

@@ -4,7 +4,6 @@ export type { ErrorCode } from './error-codes.js';
 export {
   ID_PATTERN,
   SYSTEM_SCOPE_PATTERN,
-  NAME_PATTERN,
   MAX_KEY_LENGTH,
   isValidId,
   isSystemScope,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { SyncError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
-import { asText, checkTemplateString, checkTemplateValue, renderText, renderValue, usesPlaceholder, type TemplateVars } from './templates.js';
+import { asText, checkTemplateString, checkTemplateValue, renderText, renderValue, type TemplateVars } from './templates.js';
 
 const NOW = '2030-01-02T03:04:05.000Z';
 
@@ -172,8 +172,4 @@ describe('helpers', () => {
     expect(asText({ a: [1] })).toBe('{"a":[1]}');
   });
 
-  it('usesPlaceholder spots template text', () => {
-    expect(usesPlaceholder('a.${self}')).toBe(true);
-    expect(usesPlaceholder('plain')).toBe(false);
-  });
 });

@@ -41,11 +41,6 @@ export function checkTemplateValue(value: Json | undefined, field: string): void
   }
 }
 
-/** Placeholder names used by a template string (for reporting). */
-export function usesPlaceholder(text: string): boolean {
-  return text.includes('${');
-}
-
 function lookup(name: string, vars: TemplateVars): Json | undefined {
   if (name === 'self') return vars.self;
   if (name === 'now') return vars.now;

@@ -4,7 +4,7 @@ import { celContext } from '../../../test/support/cel-context.js';
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
 import { runCel } from './evaluate.js';
-import { fromCel, isTrue, toCel } from './cel-values.js';
+import { fromCel, toCel } from './cel-values.js';
 
 function evalRaw(source: string, shared: Record<string, unknown> = {}): unknown {
   const context = celContext(shared);
@@ -130,11 +130,3 @@ describe('fromCel', () => {
   });
 });
 
-describe('isTrue', () => {
-  it('counts only the boolean true', () => {
-    expect(isTrue(true)).toBe(true);
-    expect(isTrue(1n)).toBe(false);
-    expect(isTrue('true')).toBe(false);
-    expect(isTrue(false)).toBe(false);
-  });
-});

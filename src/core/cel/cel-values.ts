@@ -90,8 +90,3 @@ function bytesToBase64(bytes: Uint8Array): string {
   }
   return out;
 }
-
-/** CEL truthiness as the engine uses it for conditions: only `true` counts. */
-export function isTrue(value: CelValue): boolean {
-  return value === true;
-}

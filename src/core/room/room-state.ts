@@ -53,8 +53,6 @@ export class RoomState {
   readonly invocations = new Map<string, number>();
   messageSeq: number;
   logSeq: number;
-  /** Increments on every applied change; caches key on it. */
-  version = 0;
   /** True when conditional entries and agents must be re-resolved before the next read. */
   derivedStale = true;
 
@@ -123,7 +121,6 @@ export class RoomState {
     for (const message of batch.messages) this.addMessage(message);
     for (const record of batch.log) this.noteLog(record);
     for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
-    this.version++;
     // Re-resolving conditional entries and agents is needed only when this change can alter them.
     if (stale) this.derivedStale = true;
   }
