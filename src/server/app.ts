@@ -72,6 +72,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
   }, config.flushIntervalMs);
   flushTimer.unref();
+  // Rooms unused for one to two sweep intervals leave memory; they load again on next use.
+  const evictTimer = setInterval(() => services.evictIdleRooms(), config.evictIntervalMs);
+  evictTimer.unref();
   return {
     http,
     services,
@@ -82,6 +85,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     async close() {
       ready = false;
       clearInterval(flushTimer);
+      clearInterval(evictTimer);
       services.time.stop();
       await services.presence.flush(clock.now());
       await store.close();

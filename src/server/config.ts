@@ -11,6 +11,7 @@ export interface Config {
   waitMaxMs: number;
   logLevel: string;
   flushIntervalMs: number;
+  evictIntervalMs: number;
 }
 
 const DEFAULTS = {
@@ -58,6 +59,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     waitMaxMs: int('WAIT_MAX_MS', values['wait-max-ms'] ?? env.WAIT_MAX_MS, DEFAULTS.waitMaxMs, 1000, 600_000),
     logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
     flushIntervalMs: 1000,
+    evictIntervalMs: 5 * 60_000,
   };
 }
 

@@ -45,6 +45,10 @@ export class EventFeed {
     return records.filter((r) => r.ok).map((r) => toEvent(r, reader));
   }
 
+  streaming(roomId: string): boolean {
+    return this.subscribers.has(roomId);
+  }
+
   get subscriberCount(): number {
     let n = 0;
     for (const subs of this.subscribers.values()) n += subs.size;

@@ -25,6 +25,8 @@ export interface Services {
   registry: RoomRegistry;
   presence: Presence;
   deps: ServiceDeps;
+  /** Free the memory of rooms idle since the previous call (run periodically). */
+  evictIdleRooms(): number;
 }
 
 export interface CorePorts {
@@ -42,16 +44,20 @@ export function createServices(ports: CorePorts, options: ServiceOptions): Servi
   const presence = new Presence(registry, ports.hasher);
   const deps: ServiceDeps = { ...ports, registry, presence, options };
   const reads = new ReadService(deps);
+  const waits = new WaitService(deps, reads, ports.timers, options.waitMaxMs);
+  const events = new EventFeed(deps);
+  const busy = (roomId: string) => waits.watching(roomId) || events.streaming(roomId) || presence.pending(roomId);
   return {
     rooms: new RoomAdmin(deps),
     writes: new WriteService(deps),
     reads,
-    waits: new WaitService(deps, reads, ports.timers, options.waitMaxMs),
+    waits,
     time: new TimeService(deps, ports.timers, ports.report),
-    events: new EventFeed(deps),
+    events,
     registry,
     presence,
     deps,
+    evictIdleRooms: () => registry.evictIdle(busy),
   };
 }
 

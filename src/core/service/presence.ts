@@ -82,7 +82,8 @@ export class Presence {
     }
   }
 
-  pendingRooms(): number {
-    return this.dirty.size;
+  /** Whether the room has soft changes not yet written. */
+  pending(roomId: string): boolean {
+    return this.dirty.has(roomId);
   }
 }

@@ -17,6 +17,8 @@ export class RoomRegistry {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly listeners = new Set<CommitListener>();
   private readonly forgetListeners = new Set<(roomId: string) => void>();
+  /** Rooms used since the last eviction sweep. */
+  private readonly used = new Set<string>();
 
   constructor(
     private readonly store: RoomStore,
@@ -31,6 +33,7 @@ export class RoomRegistry {
 
   /** The loaded room, loading it on first use; `room_not_found` if it does not exist. */
   async get(id: string): Promise<RoomState> {
+    this.used.add(id);
     const room = this.rooms.get(id) ?? (await this.load(id));
     if (!room) throw new SyncError('room_not_found', `There is no room ${id}.`, { room: id });
     return room;
@@ -42,6 +45,21 @@ export class RoomRegistry {
 
   loadedRooms(): IterableIterator<RoomState> {
     return this.rooms.values();
+  }
+
+  /**
+   * Drop from memory the rooms nobody used since the previous sweep and that nothing holds
+   * (`busy`: waits, streams, pending soft state); they load again on next use. Returns how many.
+   */
+  evictIdle(busy: (roomId: string) => boolean): number {
+    let evicted = 0;
+    for (const id of [...this.rooms.keys()]) {
+      if (this.used.has(id) || this.queues.has(id) || busy(id)) continue;
+      this.rooms.delete(id);
+      evicted++;
+    }
+    this.used.clear();
+    return evicted;
   }
 
   /** Drop a deleted room from the cache and tell the forget listeners. */

@@ -30,6 +30,7 @@ export interface WaitStats {
 export class WaitService {
   private readonly index = new WaiterIndex<PendingWait>();
   private readonly waitingAgents = new Map<string, number>();
+  private readonly pendingRooms = new Map<string, number>();
   private evaluations = 0;
 
   constructor(
@@ -40,6 +41,11 @@ export class WaitService {
   ) {
     deps.registry.onCommit((room, batch) => this.changed(room, touchesOf(batch)));
     deps.presence.onTouch = (room, touches) => this.changed(room, touches);
+  }
+
+  /** Whether any wait is pending in the room. */
+  watching(roomId: string): boolean {
+    return this.pendingRooms.has(roomId);
   }
 
   stats(): WaitStats {
@@ -71,6 +77,7 @@ export class WaitService {
         deps: resolveSelf(q.condition.deps, reader.agentId),
         settle: (triggered) => {
           if (!this.index.remove(waiter)) return;
+          this.countPending(room.id, -1);
           this.timers.cancel(handle);
           signal?.removeEventListener('abort', onAbort);
           this.release(room.id, reader.agentId);
@@ -79,6 +86,7 @@ export class WaitService {
       };
       if (signal?.aborted) return resolve(null);
       this.index.add(waiter);
+      this.countPending(room.id, 1);
       handle = this.timers.set(() => waiter.settle(false), q.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.hold(room, reader.agentId, q.condition.source);
@@ -111,6 +119,12 @@ export class WaitService {
     if (q.include) Object.assign(body, withBudget(DEFAULT_STEP_BUDGET, () => waitParts(new ReadSession(room, reader, this.deps.clock.now()), q.condition, q.include!)));
     else body.context = await this.reads.contextFor(room, q.context, readerCaller);
     return { status: 200, body };
+  }
+
+  private countPending(roomId: string, delta: number): void {
+    const n = (this.pendingRooms.get(roomId) ?? 0) + delta;
+    if (n > 0) this.pendingRooms.set(roomId, n);
+    else this.pendingRooms.delete(roomId);
   }
 
   // An agent is `waiting` while it has at least one pending wait (D16).
