@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
 import { fakeTime } from '../../support/fake-time.js';
 import type { TestClient } from '../../support/http-client.js';
+import { registerActions } from '../../support/declare.js';
 
 const ROOM = 'r';
 const q = encodeURIComponent;
@@ -29,10 +30,7 @@ async function setup() {
     { id: 'end_turn', writes: [{ key: 'turn', increment: 1 }] },
     { id: 'set_turn', params: { turn: { type: 'integer', required: true } }, writes: [{ key: 'turn', value: '${params.turn}' }] },
   ];
-  for (const definition of vocabulary) {
-    const res = await alice.invoke(ROOM, '_register_action', definition);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
+  await registerActions(alice, ROOM, vocabulary);
   return { time, app, alice, bob };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { inProcessApp } from '../../support/in-process.js';
 import { fakeTime } from '../../support/fake-time.js';
 import { TestClient, type Fetcher } from '../../support/http-client.js';
+import { registerActions } from '../../support/declare.js';
 
 const ROOM = 'dark-room';
 const PLOT = 'the-ship-is-a-lie';
@@ -58,10 +59,7 @@ async function setup() {
   expect((await client.post('/rooms', { id: ROOM })).status).toBe(201);
   const narrator = client.as((await client.post(`/rooms/${ROOM}/agents`, { id: 'narrator', role: 'narrator' })).body.token);
   const player = new TestClient('http://local', recording).as((await client.post(`/rooms/${ROOM}/agents`, { id: 'player', role: 'player' })).body.token);
-  for (const rule of RULES) {
-    const res = await narrator.invoke(ROOM, '_register_action', rule);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
+  await registerActions(narrator, ROOM, RULES);
   expect((await narrator.invoke(ROOM, 'setup_world', { plot: PLOT })).status).toBe(200);
   expect((await narrator.invoke(ROOM, 'hide_compass')).status).toBe(200);
   // The path module joins now, with the narrator's token, so its `enabled` reads the narrator's scope.

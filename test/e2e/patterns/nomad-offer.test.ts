@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
 import { fakeTime } from '../../support/fake-time.js';
 import type { TestClient } from '../../support/http-client.js';
+import { registerActions, registerView } from '../../support/declare.js';
 
 const ROOM = 'dark-room';
 const q = encodeURIComponent;
@@ -40,18 +41,14 @@ async function setup() {
       writes: [{ key: 'fur', value: -1, increment: true }, { key: 'scales', value: 1, increment: true }],
     },
   ];
-  for (const rule of rules) {
-    const res = await narrator.invoke(ROOM, '_register_action', rule);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
+  await registerActions(narrator, ROOM, rules);
   // The narrator publishes the wares (its private entry) through a view of its own, shown while the nomad is here.
-  const view = await narrator.invoke(ROOM, '_register_view', {
+  await registerView(narrator, ROOM, {
     id: 'nomad_wares',
     scope: 'narrator',
     enabled: 'has(state.narrator.nomad_inventory)',
     expr: 'state.narrator.nomad_inventory',
   });
-  expect(view.status, JSON.stringify(view.body)).toBe(201);
   expect((await narrator.invoke(ROOM, 'set_the_scene')).status).toBe(200);
   return { time, app, narrator, player };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
 import { fakeTime } from '../../support/fake-time.js';
+import { registerActions } from '../../support/declare.js';
 
 const ROOM = 'room-1';
 const q = encodeURIComponent;
@@ -54,10 +55,7 @@ async function setup() {
       ],
     },
   ];
-  for (const definition of vocabulary) {
-    const res = await coordinator.invoke(ROOM, '_register_action', definition);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
+  await registerActions(coordinator, ROOM, vocabulary);
   const view = await coordinator.invoke(ROOM, '_register_view', {
     id: 'unclaimed',
     scope: '_shared',

@@ -2,6 +2,7 @@
 // a decider waiting on it, and a gated decide action that two racing deciders run exactly once (D11).
 import { describe, expect, it } from 'vitest';
 import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
+import { registerActions, registerView } from '../../support/declare.js';
 
 const ROOM = 'room-1';
 const q = encodeURIComponent;
@@ -49,17 +50,13 @@ async function setup() {
       ],
     },
   ];
-  for (const definition of vocabulary) {
-    const res = await owner.invoke(ROOM, '_register_action', definition);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
-  const view = await owner.invoke(ROOM, '_register_view', {
+  await registerActions(owner, ROOM, vocabulary);
+  await registerView(owner, ROOM, {
     id: 'quorum_met',
     scope: '_shared',
     description: 'Have enough ballots been cast?',
     expr: 'state._shared.votes_for + state._shared.votes_against >= state._shared.quorum',
   });
-  expect(view.status, JSON.stringify(view.body)).toBe(201);
   expect((await owner.invoke(ROOM, 'open_vote')).status).toBe(200);
   return { app, as };
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { inProcessApp, roomWithAgents } from '../../support/in-process.js';
 import { fakeTime } from '../../support/fake-time.js';
+import { registerActions, registerView } from '../../support/declare.js';
 
 const ROOM = 'room-1';
 const q = encodeURIComponent;
@@ -40,17 +41,13 @@ async function setup() {
       writes: [{ scope: '_jobs', key: '${params.worker}', value: '${params.job}' }],
     },
   ];
-  for (const definition of vocabulary) {
-    const res = await owner.invoke(ROOM, '_register_action', definition);
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-  }
+  await registerActions(owner, ROOM, vocabulary);
   // The cheap derived state is a view; the materializer is for work CEL cannot express.
-  const view = await owner.invoke(ROOM, '_register_view', {
+  await registerView(owner, ROOM, {
     id: 'scoreboard',
     scope: '_shared',
     expr: '"Alice: " + string(state._scores.?alice.orValue(0)) + " | Bob: " + string(state._scores.?bob.orValue(0))',
   });
-  expect(view.status, JSON.stringify(view.body)).toBe(201);
   return { time, app, owner, as };
 }
 
