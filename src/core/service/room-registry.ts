@@ -1,5 +1,5 @@
-// The cache of loaded rooms, the per-room write queue (D11) and the commit path every change
-// takes: lock, validate the cache, commit to the store, apply in memory, tell listeners.
+// The cache of loaded rooms and the commit path every change takes (D11): the store's room
+// lock, validate the cache, commit to the store, apply in memory, tell listeners.
 import { SyncError } from '../errors.js';
 import type { RoomStore, RoomTx } from '../ports/room-store.js';
 import { RoomState, type CommitBatch } from '../room/room-state.js';
@@ -14,7 +14,7 @@ export type CommitListener = (room: RoomState, batch: CommitBatch) => void;
 export class RoomRegistry {
   private readonly rooms = new Map<string, RoomState>();
   private readonly loading = new Map<string, Promise<RoomState | null>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly writers = new Map<string, number>();
   private readonly listeners = new Set<CommitListener>();
   private readonly forgetListeners = new Set<(roomId: string) => void>();
   /** Rooms used since the last eviction sweep. */
@@ -54,7 +54,7 @@ export class RoomRegistry {
   evictIdle(busy: (roomId: string) => boolean): number {
     let evicted = 0;
     for (const id of [...this.rooms.keys()]) {
-      if (this.used.has(id) || this.queues.has(id) || busy(id)) continue;
+      if (this.used.has(id) || this.writers.has(id) || busy(id)) continue;
       this.rooms.delete(id);
       evicted++;
     }
@@ -99,20 +99,17 @@ export class RoomRegistry {
   }
 
   /** Run `fn` as the room's only writer, in this process and (through the store lock) across processes. */
-  exclusive<T>(id: string, fn: (room: RoomState, tx: RoomTx) => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.store.withRoomLock(id, async (tx) => fn(await this.fresh(id, tx), tx)),
-    );
-    const settled = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.queues.set(id, settled);
-    void settled.then(() => {
-      if (this.queues.get(id) === settled) this.queues.delete(id);
-    });
-    return run;
+  // The store's room lock serialises writers (in this process and, for shared stores, across
+  // processes); the registry only counts who holds or awaits it, so busy rooms are not evicted.
+  async exclusive<T>(id: string, fn: (room: RoomState, tx: RoomTx) => Promise<T>): Promise<T> {
+    this.writers.set(id, (this.writers.get(id) ?? 0) + 1);
+    try {
+      return await this.store.withRoomLock(id, async (tx) => fn(await this.fresh(id, tx), tx));
+    } finally {
+      const left = this.writers.get(id)! - 1;
+      if (left > 0) this.writers.set(id, left);
+      else this.writers.delete(id);
+    }
   }
 
   // Another process may have written since we loaded: reload when the store's head moved.
