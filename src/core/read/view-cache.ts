@@ -5,7 +5,7 @@
 import { compileStored, SELF, type Outcome } from '../cel/index.js';
 import type { RoomState } from '../room/room-state.js';
 import type { ViewRecord } from '../room/model.js';
-import { expandTouches, type Touches } from '../wait/touches.js';
+import { expandTouches } from '../wait/touches.js';
 import { isAgentScope } from './policy.js';
 
 const READER_DEPENDENT = new Set([SELF, 'm', 'A*', 'S*', '*', 'v*', 'S:self']);
@@ -41,7 +41,7 @@ export function rememberView(room: RoomState, view: ViewRecord, outcome: Outcome
 }
 
 /** Forget cached views that a change touched, directly or through what they read. */
-export function invalidateViews(room: RoomState, direct: Touches): void {
+export function invalidateViews(room: RoomState, direct: ReadonlySet<string>): void {
   if (room.viewCache.size === 0) return;
   const touches = expandTouches(room, new Set(direct), { actions: false });
   for (const id of room.viewCache.keys()) if (touches.has(`v:${id}`) || touches.has('*')) room.viewCache.delete(id);

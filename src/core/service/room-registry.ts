@@ -9,7 +9,8 @@ import { applyTicks } from '../time/ticks.js';
 import { invalidateViews } from '../read/view-cache.js';
 import { touchesOf } from '../wait/touches.js';
 
-export type CommitListener = (room: RoomState, batch: CommitBatch) => void;
+/** Told of every commit, with what it touched directly (see wait/touches.ts). */
+export type CommitListener = (room: RoomState, batch: CommitBatch, touches: ReadonlySet<string>) => void;
 
 export class RoomRegistry {
   private readonly rooms = new Map<string, RoomState>();
@@ -134,10 +135,11 @@ export class RoomRegistry {
     }
     await tx.commit(batch);
     room.apply(batch);
-    invalidateViews(room, touchesOf(batch));
+    const touches = touchesOf(batch);
+    invalidateViews(room, touches);
     for (const listener of this.listeners) {
       try {
-        listener(room, batch);
+        listener(room, batch, touches);
       } catch (error) {
         this.report(error);
       }

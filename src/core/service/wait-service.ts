@@ -8,7 +8,7 @@ import type { Reader } from '../read/policy.js';
 import { ReadSession } from '../read/read-session.js';
 import { waitParts } from '../read/wait-view.js';
 import type { RoomState } from '../room/room-state.js';
-import { expandTouches, touchesOf, type Touches } from '../wait/touches.js';
+import { expandTouches } from '../wait/touches.js';
 import { resolveSelf, WaiterIndex, type IndexedWaiter } from '../wait/waiter-index.js';
 import { parseWaitQuery, type WaitQuery } from '../wait/wait-query.js';
 import { readerOf, type Caller } from './caller.js';
@@ -39,7 +39,7 @@ export class WaitService {
     private readonly timers: Timers,
     private readonly maxTimeoutMs: number,
   ) {
-    deps.registry.onCommit((room, batch) => this.changed(room, touchesOf(batch)));
+    deps.registry.onCommit((room, _batch, touches) => this.changed(room, touches));
     deps.presence.onTouch = (room, touches) => this.changed(room, touches);
   }
 
@@ -94,9 +94,9 @@ export class WaitService {
   }
 
   /** Re-evaluate the waits a change can affect; settle those whose condition now holds. */
-  private changed(room: RoomState, direct: Touches): void {
+  private changed(room: RoomState, direct: ReadonlySet<string>): void {
     if (!this.index.watches(room.id)) return;
-    const candidates = this.index.candidates(room.id, expandTouches(room, direct));
+    const candidates = this.index.candidates(room.id, expandTouches(room, new Set(direct)));
     if (candidates.size === 0) return;
     const now = this.deps.clock.now();
     const sessions = new Map<string, ReadSession>();
