@@ -1,0 +1,29 @@
+// Configuration: flags win over environment variables, which win over defaults; bad values are refused.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isLoopback, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(loadConfig([], {})).toMatchObject({ host: '127.0.0.1', port: 8787, dataDir: resolve('./data'), store: 'sqlite', bodyLimitBytes: 1048576, waitMaxMs: 25000, logLevel: 'info' });
+  });
+
+  it('reads the environment, and flags override it', () => {
+    const env = { PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', STORE: 'memory', BODY_LIMIT_BYTES: '4096', WAIT_MAX_MS: '5000', LOG_LEVEL: 'warn' };
+    expect(loadConfig([], env)).toMatchObject({ port: 9000, host: '0.0.0.0', dataDir: '/tmp/x', store: 'memory', bodyLimitBytes: 4096, waitMaxMs: 5000, logLevel: 'warn' });
+    const flags = ['--port', '0', '--host', '::1', '--data-dir', '/tmp/y', '--store', 'sqlite', '--body-limit', '2048', '--wait-max-ms', '1000', '--log-level', 'error'];
+    expect(loadConfig(flags, env)).toMatchObject({ port: 0, host: '::1', dataDir: '/tmp/y', store: 'sqlite', bodyLimitBytes: 2048, waitMaxMs: 1000, logLevel: 'error' });
+  });
+
+  it('refuses out-of-range numbers, unknown stores and unknown flags', () => {
+    expect(() => loadConfig([], { PORT: '70000' })).toThrow(ConfigError);
+    expect(() => loadConfig(['--body-limit', 'big'], {})).toThrow(/BODY_LIMIT_BYTES/);
+    expect(() => loadConfig([], { STORE: 'postgres' })).toThrow(/STORE/);
+    expect(() => loadConfig(['--nope'], {})).toThrow();
+  });
+
+  it('counts only loopback hosts as local mode', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].map(isLoopback)).toEqual([true, true, true, true]);
+    expect(['0.0.0.0', '192.168.1.5', '::'].map(isLoopback)).toEqual([false, false, false]);
+  });
+});
