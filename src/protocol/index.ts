@@ -1,5 +1,5 @@
 // Public surface of the wire contract: error codes and identifier grammar. Imports nothing with I/O.
-export { ERROR_STATUS, statusOf, isErrorCode } from './error-codes.js';
+export { ERROR_STATUS, statusOf } from './error-codes.js';
 export type { ErrorCode } from './error-codes.js';
 export {
   ID_PATTERN,

@@ -44,10 +44,6 @@ export class RoomRegistry {
     return this.rooms.get(id);
   }
 
-  loadedRooms(): IterableIterator<RoomState> {
-    return this.rooms.values();
-  }
-
   /**
    * Drop from memory the rooms nobody used since the previous sweep and that nothing holds
    * (`busy`: waits, streams, pending soft state); they load again on next use. Returns how many.
