@@ -55,6 +55,22 @@ describe('architecture', () => {
     expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
   });
 
+  it('keeps the beach a layer of its own: beach, protocol and pure hash packages only; core never imports it', () => {
+    const fromBeach = all.filter(
+      (i) => layer(i.from) === 'beach' && (i.target === null ? !i.specifier.startsWith('@noble/hashes/') : !['beach', 'protocol'].includes(layer(i.target))),
+    );
+    const intoBeach = all.filter((i) => layer(i.from) === 'core' && i.target !== null && layer(i.target) === 'beach');
+    expect(fromBeach).toEqual([]);
+    expect(intoBeach).toEqual([]);
+  });
+
+  it('keeps the beach free of clocks, randomness, timers, processes and network calls', () => {
+    const offenders = files(join(SRC, 'beach')).filter((f) =>
+      /\bDate\.now\(|new Date\(\)|\bMath\.random\(|\bsetTimeout\(|\bsetInterval\(|\bprocess\.|\bfetch\(|\brequire\(/.test(readFileSync(f, 'utf8')),
+    );
+    expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('lets only the composition root import storage adapters', () => {
     const bad = all.filter((i) => i.target?.startsWith('server/storage/') && !i.from.startsWith('server/storage/') && i.from !== 'server/app.ts');
     expect(bad).toEqual([]);
