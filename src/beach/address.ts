@@ -16,6 +16,12 @@ export interface ParsedSpindle {
 
 const toDigits = (text: string): Digits => [...text].map(Number);
 
+/** No real address walks this deep; the bound keeps hostile spindles from nesting blocks without end. */
+export const MAX_SPINDLE_DIGITS = 256;
+
+/** An input echoed in an error message, cut short when it is huge. */
+export const quote = (s: string): string => (s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
 /** Splits a spindle into its digits left and right of the (single) decimal point. */
 export function parseAddress(input: string | number): ParsedAddress {
   if (typeof input === 'number') {
@@ -29,9 +35,9 @@ export function parseAddress(input: string | number): ParsedAddress {
 
 function checked(s: string): ParsedAddress {
   const dots = s.split('.').length - 1;
-  if (dots > 1) throw new InvalidAddressError(`"${s}" has multiple decimal points (${dots}); pscale addresses carry at most one (sunstone:1.5)`);
+  if (dots > 1) throw new InvalidAddressError(`"${quote(s)}" has multiple decimal points (${dots}); pscale addresses carry at most one (sunstone:1.5)`);
   for (const ch of s) {
-    if (ch !== '.' && (ch < '0' || ch > '9')) throw new InvalidAddressError(`"${s}" contains non-digit character "${ch}"`);
+    if (ch !== '.' && (ch < '0' || ch > '9')) throw new InvalidAddressError(`"${quote(s)}" contains non-digit character "${ch}"`);
   }
   const [left = '', right = ''] = s.split('.');
   return { leftDigits: toDigits(left), rightDigits: toDigits(right), hadDot: dots === 1 };
@@ -50,11 +56,14 @@ export function parseSpindle(spindle: string | number | null | undefined, floor:
   const { leftDigits, rightDigits, hadDot } = parseAddress(text);
   if (floor >= 1 && hadDot && leftDigits.length > floor) {
     throw new InvalidAddressError(
-      `"${String(text)}" has ${leftDigits.length} digits left of decimal; exceeds floor ${floor} (the dot anchors pscale 0 at the floor, so left-of-decimal digits cannot exceed floor depth)`,
+      `"${quote(String(text))}" has ${leftDigits.length} digits left of decimal; exceeds floor ${floor} (the dot anchors pscale 0 at the floor, so left-of-decimal digits cannot exceed floor depth)`,
     );
   }
   const left = floor > 1 && leftDigits.length < floor ? [...new Array<number>(floor - leftDigits.length).fill(0), ...leftDigits] : leftDigits;
   const digits = [...left, ...rightDigits];
+  if (digits.length > MAX_SPINDLE_DIGITS) {
+    throw new InvalidAddressError(`"${quote(String(text))}" walks ${digits.length} levels; a spindle walks at most ${MAX_SPINDLE_DIGITS}`);
+  }
   while (digits.length > 1 && digits[digits.length - 1] === 0) digits.pop();
   return { digits, hasStar };
 }

@@ -147,3 +147,23 @@ describe('placement (H14–H22, §3.3)', () => {
     expect(beach.block('presence')).toEqual({ _: 'P', 2: fresh, 3: mark });
   });
 });
+
+describe('hostile input', () => {
+  it('a spindle deeper than 256 levels is refused, and its echo is cut short', () => {
+    beach.post('a', { content: { _: 'A' } });
+    const r = beach.post('a', { spindle: '1'.repeat(100_000), content: 'x' });
+    expect(r).toMatchObject({ status: 400, body: { code: 'invalid_address' } });
+    expect(r.body.error.length).toBeLessThan(200);
+    expect(beach.post('a', { spindle: '1'.repeat(256), content: 'deep but fine' }).status).toBe(200);
+    expect(beach.post('a', { spindle: 'x'.repeat(100_000), content: 'x' }).body.error.length).toBeLessThan(200);
+  });
+
+  it('content nested beyond 256 levels is refused before anything copies it', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 50_000; i += 1) deep = { 1: deep };
+    expect(beach.post('a', { content: { _: 'A', 1: deep } })).toMatchObject({ status: 400, body: { code: 'invalid_shape' } });
+    let fine: unknown = 'leaf';
+    for (let i = 0; i < 200; i += 1) fine = { 1: fine };
+    expect(beach.post('a', { content: { _: 'A', 1: fine } }).status).toBe(200);
+  });
+});
