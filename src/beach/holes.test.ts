@@ -58,6 +58,17 @@ describe('sed:/grain: locks follow the parsed walk, not the literal first segmen
     expect(beach.block('sed:big')[1][1]).toEqual({ _: 'revoiced', 1: 'deeper' });
   });
 
+  it("the collective's admin may replace the conventions but not drop a registrant", () => {
+    beach.post('sed:crew', { content: { _: 'the conventions' }, new_lock: 'admin' });
+    beach.post('sed:crew', { action: 'register', declaration: 'I am one', passphrase: 'p1' });
+    expect(beach.post('sed:crew', { content: { _: 'new conventions' }, confirm: true, secret: 'admin' })).toMatchObject({
+      status: 403,
+      body: { code: 'lock_required' },
+    });
+    expect(beach.post('sed:crew', { content: { _: 'new conventions', 1: { 1: 'I am one' } }, confirm: true, secret: 'admin' }).status).toBe(200);
+    expect(beach.block('sed:crew')).toEqual({ _: 'new conventions', 1: { 1: 'I am one' } });
+  });
+
   it('a registration never lands on a node that already holds content', () => {
     for (let i = 0; i < 81; i += 1) beach.post('sed:big', { action: 'register', declaration: `r${i}`, passphrase: `p${i}` });
     expect(beach.post('sed:big', { spindle: '113', content: "registrant 11's third child", secret: 'p0' }).status).toBe(200);

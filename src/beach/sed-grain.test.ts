@@ -52,6 +52,15 @@ describe('sed: register (S1–S6)', () => {
   });
 });
 
+describe('an exhausted collective', () => {
+  it('answers 409 no_position, not 500', () => {
+    const locks: Record<string, string> = {};
+    for (let n = 11; n < 1_000_000; n += 1) if (!String(n).includes('0')) locks[String(n)] = 'h';
+    beach.records.set('sed:full', { block: { _: 'full' }, locks });
+    expect(register('sed:full', { declaration: 'late', passphrase: 'p' })).toMatchObject({ status: 409, body: { code: 'no_position' } });
+  });
+});
+
 describe('grain: reach (G1–G7)', () => {
   it('G1: the first reach establishes the grain', () => {
     expect(reach('1', 'alice', 'alice here', 'k1', { description: 'our channel' })).toEqual({

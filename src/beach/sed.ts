@@ -40,7 +40,7 @@ export function sedRegister(record: BlockRecord | null, name: string, collective
   const block: Block = record?.block ? cloneJson(record.block) : { _: sedIdentity(collective, ctx.origin) };
   const locks = { ...(record?.locks ?? {}) };
   const position = nextSedPosition(block, locks);
-  if (position === null) throw new BeachError(500, 'no_position', `no free position in "${name}"`);
+  if (position === null) throw new BeachError(409, 'no_position', `no free position in "${name}" — every registrant seat below 1,000,000 is taken`);
   placeAt(block, parseSpindle(position, floorDepth(block)).digits, cloneJson(content));
   locks[position] = sedLockHash(passphrase, collective, position);
   return {
