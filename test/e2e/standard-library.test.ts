@@ -176,18 +176,18 @@ describe('standard library', () => {
     expect(await evalAs(alice, 'state._shared.filter(k, k.startsWith("votes.") && state._shared[k] == "blue").size()')).toBe(2);
   });
 
-  it('publish_view copies one private key to shared state', async () => {
+  it('publish_view publishes a value under your name, never reading your private scope', async () => {
     const { room, alice, bob, shared, evalAs } = await roomWith(['update_objective', 'publish_view']);
     await alice.invoke(room, 'update_objective', { objective: 'win', status: 'busy' });
-    const res = await alice.invoke(room, 'publish_view', { key: 'objective' });
+    const res = await alice.invoke(room, 'publish_view', { key: 'objective', value: 'win' });
     expect(res.status).toBe(200);
     expect(res.body.writes).toEqual([{ scope: '_shared', key: 'alice.objective', value: 'win' }]);
     expect(await shared()).toEqual({ 'alice.objective': 'win' });
     expect(await evalAs(bob, 'state._shared["alice.objective"]')).toBe('win');
     expect(await evalAs(bob, '"alice.status" in state._shared')).toBe(false);
     const missing = await bob.invoke(room, 'publish_view', { key: 'objective' });
-    expect(missing.status).toBe(409);
-    expect(missing.body.error).toBe('precondition_failed');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ error: 'missing_param', param: 'value' });
   });
 
   it('define_role, fill_role and vacate_role manage a role\'s holder', async () => {

@@ -8,7 +8,7 @@ import { encodeAction } from '../room/record-codec.js';
 import { HELP_SCOPE, RECORD_SCOPES, type ActionRecord, type TimerState } from '../room/model.js';
 import { emptyBatch, type RoomState } from '../room/room-state.js';
 import { startTimer, timerLive } from '../room/timers.js';
-import { ReadSession, registrar } from '../read/read-session.js';
+import { ReadSession, actionAuthority, registrar } from '../read/read-session.js';
 import { canReadScope, type Reader } from '../read/policy.js';
 import { systemHelpVersion } from '../help/system-help.js';
 import type { InvocationOutcome, InvokeEnv } from './invocation.js';
@@ -19,18 +19,20 @@ import { planWrites } from './write-plan.js';
 export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonObject): InvocationOutcome {
   checkLifecycle(action, env.now);
   const reader: Reader = { agentId: env.actor.agentId, admin: env.actor.admin };
-  const session = new ReadSession(env.room, reader, env.now);
+  // Every expression of the action reads with its registrar's authority; `self` is the invoker (D7).
+  const authority = actionAuthority(action);
+  const session = new ReadSession(env.room, authority, env.now, { self: env.actor.agentId ?? '' });
   const owner = registrar(action.scope);
-  const scrub = owner !== null && !canReadScope(reader, owner);
+  const scrub = readsBeyond(authority, reader);
   if (action.enabled) {
-    const outcome = runCel(compileCel(action.enabled, 'enabled'), session.context(owner));
+    const outcome = runCel(compileCel(action.enabled, 'enabled'), session.context());
     if (!outcome.ok || outcome.value !== true) {
       throw new SyncError('action_disabled', `The action ${action.id} is not enabled right now.`, { action: action.id, ...failureDetail(outcome, scrub) });
     }
   }
   const params = checkParams(action.params, given);
   const celParams = toCel(params) as Record<string, CelValue>;
-  const context = session.context(owner, celParams);
+  const context = session.context(null, celParams);
   if (action.if) {
     const outcome = runCel(compileCel(action.if, 'if'), context);
     if (!outcome.ok && outcome.error.costExceeded) throw scrubbedError(scrub, evaluationError(outcome.error, 'if', action.if, { action: action.id }));
@@ -63,7 +65,7 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
     body: { invoked: true, action: action.id, agent: env.actor.agentId, params, writes: visibleWrites },
     batch,
     writes: plan.records,
-    finish: action.result ? (room) => ({ result: resultValue(room, reader, action, celParams, env.now, scrub) }) : undefined,
+    finish: action.result ? (room) => ({ result: resultValue(room, authority, env.actor.agentId ?? '', action, celParams, env.now, scrub) }) : undefined,
   };
 }
 
@@ -71,6 +73,12 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
 function failureDetail(outcome: Outcome, scrub: boolean): Record<string, string> {
   if (outcome.ok) return {};
   return { detail: scrub ? HIDDEN_DETAIL : outcome.error.detail, hint: hintFor(outcome.error.code, outcome.error.detail) };
+}
+
+// Hide evaluation details when the authority reads a scope the invoker cannot (D9).
+function readsBeyond(authority: Reader, invoker: Reader): boolean {
+  if (authority.admin) return !invoker.admin;
+  return authority.agentId !== null && !canReadScope(invoker, authority.agentId);
 }
 
 function checkLifecycle(action: ActionRecord, now: number): void {
@@ -96,8 +104,8 @@ function cooldownChange(env: InvokeEnv, action: ActionRecord) {
 }
 
 // The result sees the state after the writes; a failing result does not undo them.
-function resultValue(room: RoomState, reader: Reader, action: ActionRecord, params: Record<string, CelValue>, now: number, scrub: boolean): Json {
-  const session = new ReadSession(room, reader, now);
-  const outcome = runCel(compileCel(action.result!, 'result'), session.context(registrar(action.scope), params));
+function resultValue(room: RoomState, authority: Reader, self: string, action: ActionRecord, params: Record<string, CelValue>, now: number, scrub: boolean): Json {
+  const session = new ReadSession(room, authority, now, { self });
+  const outcome = runCel(compileCel(action.result!, 'result'), session.context(null, params));
   return outcome.ok ? fromCel(outcome.value) : { _error: scrub ? HIDDEN_DETAIL : outcome.error.detail };
 }

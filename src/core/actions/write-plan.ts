@@ -81,18 +81,19 @@ function planOne(t: WriteTemplate, index: number, ctx: WritePlanContext, overlay
     sortKey: keyless ? Number(key) : undefined,
     timer: keepsRow ? current!.timer : t.timer ? startTimer(t.timer, ctx.now) : null,
     enabled: keepsRow ? current!.enabled : (t.enabled ?? null),
-    enabledAuthority: keepsRow ? current!.enabledAuthority : enabledAuthority(scope, ctx),
+    enabledAuthority: keepsRow ? current!.enabledAuthority : enabledAuthority(ctx),
   }, ctx.now, ctx.hasher);
   overlay.set(id, entry);
   plan.changes.push({ op: 'put', entry });
   plan.records.push(record);
 }
 
-// `enabled` on an entry is evaluated with the action owner's authority, else the scope owner's.
-function enabledAuthority(scope: string, ctx: WritePlanContext): string | null {
+// `enabled` on an entry is evaluated with the authority of the action that wrote it (D7): its
+// owner's, an admin's if an admin registered it, else the public's (never the target scope's, or a
+// communal action could make a private entry's visibility depend on its agent's other secrets).
+function enabledAuthority(ctx: WritePlanContext): string | null {
   if (ctx.owner) return ctx.owner;
-  if (ctx.registrarAdmin) return '*';
-  return isAgentScope(scope) ? scope : null;
+  return ctx.registrarAdmin ? '*' : null;
 }
 
 function resolveScope(t: WriteTemplate, ctx: WritePlanContext): string {

@@ -68,10 +68,9 @@ export const STANDARD_LIBRARY: JsonObject[] = [
   },
   {
     id: 'publish_view',
-    description: 'Publish a copy of one of your private keys to shared state as <your id>.<key> (for a live projection register a view with _register_view)',
-    params: { key: { ...key, description: 'Key in your own scope to publish' } },
-    if: 'params.key in state.self',
-    writes: [{ scope: '_shared', key: '${self}.${params.key}', value: 'state.self[params.key]', expr: true }],
+    description: 'Publish a value under your name in shared state as <your id>.<key>. A communal action cannot read your private scope (D7): pass the value; for a live projection of a private key register a view with _register_view and scope = your id',
+    params: { key: { ...key, description: 'Name to publish under' }, value: { type: 'any', required: true, description: 'The value to publish' } },
+    writes: [{ scope: '_shared', key: '${self}.${params.key}', value: '${params.value}' }],
   },
   {
     id: 'define_role',

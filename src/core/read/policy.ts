@@ -11,6 +11,9 @@ export interface Reader {
 
 export const PUBLIC_READER: Reader = Object.freeze({ agentId: null, admin: false });
 
+/** A room admin acting as nobody: reads every scope. */
+export const ADMIN_READER: Reader = Object.freeze({ agentId: null, admin: true });
+
 export function agentReader(agentId: string): Reader {
   return { agentId, admin: false };
 }

@@ -5,7 +5,7 @@ import type { RoomState } from '../room/room-state.js';
 import type { ActionRecord, ViewRecord } from '../room/model.js';
 import { SHARED } from '../room/model.js';
 import { timerLive } from '../room/timers.js';
-import { canReadScope, isAgentScope, isStateScope, type Reader } from './policy.js';
+import { ADMIN_READER, PUBLIC_READER, agentReader, canReadScope, isAgentScope, isStateScope, type Reader } from './policy.js';
 import { ensureDerived } from './derived.js';
 import { cachedView, readerIndependent, rememberView } from './view-cache.js';
 import { HIDDEN_DETAIL } from '../actions/scrub.js';
@@ -15,6 +15,12 @@ type CelMap = Record<string, CelValue>;
 export interface SessionOptions {
   /** Evaluate without views, actions and message counters (entry and agent `enabled`). */
   bare?: boolean;
+  /**
+   * The `self` of the evaluation when it differs from the reader: an action evaluates with its
+   * registrar's authority as the reader while `self` stays the invoker (D7). `state.self` is that
+   * agent's scope only if the reader may read it.
+   */
+  self?: string;
 }
 
 export class ReadSession {
@@ -23,18 +29,30 @@ export class ReadSession {
   private actionsObj: CelMap | undefined;
   private readonly viewResults = new Map<string, Outcome | 'pending'>();
   private readonly availability = new Map<string, boolean | 'pending'>();
+  /** Sessions of the same instant with another authority (actions' registrars), shared by all of them. */
+  private readonly family: Map<string, ReadSession>;
 
   constructor(
     readonly room: RoomState,
     readonly reader: Reader,
     readonly now: number,
     private readonly options: SessionOptions = {},
+    family?: Map<string, ReadSession>,
   ) {
     if (!options.bare) ensureDerived(room, now);
+    this.family = family ?? new Map();
+    this.family.set(sessionKey(reader, this.self), this);
   }
 
   get self(): string {
-    return this.reader.agentId ?? '';
+    return this.options.self ?? this.reader.agentId ?? '';
+  }
+
+  /** The session an action's expressions run in: its registrar's authority, this session's `self` (D7). */
+  forAction(action: ActionRecord): ReadSession {
+    const authority = actionAuthority(action);
+    const key = sessionKey(authority, this.self);
+    return this.family.get(key) ?? new ReadSession(this.room, authority, this.now, { ...this.options, self: this.self }, this.family);
   }
 
   /** The `state` map this reader sees, plus the registrar scope `extra` under its own name. */
@@ -47,7 +65,9 @@ export class ReadSession {
       if (isStateScope(scope) && canReadScope(this.reader, scope)) state[scope] = values;
     }
     const own = this.reader.agentId;
-    if (own) state.self = state[own] = this.room.celScopes.get(own) ?? {};
+    if (own) state[own] = this.room.celScopes.get(own) ?? {};
+    const self = this.self;
+    if (self && isAgentScope(self) && canReadScope(this.reader, self)) state.self = state[self] = this.room.celScopes.get(self) ?? {};
     if (extra && isAgentScope(extra) && !(extra in state)) state[extra] = this.room.celScopes.get(extra) ?? {};
     this.states.set(memoKey, state);
     return state;
@@ -158,7 +178,7 @@ export class ReadSession {
   actionVisible(action: ActionRecord): boolean {
     if (!timerLive(action.runtimeTimer, this.now) || !timerLive(action.cooldown, this.now)) return false;
     if (!action.enabled) return true;
-    return holdsStored(action.enabled, 'enabled', this.context(registrar(action.scope)));
+    return holdsStored(action.enabled, 'enabled', this.forAction(action).context());
   }
 
   /** Whether the action's `if` holds for this reader with no params. */
@@ -167,7 +187,7 @@ export class ReadSession {
     if (memo === 'pending') return false;
     if (memo !== undefined) return memo;
     this.availability.set(action.id, 'pending');
-    const available = !action.if || holdsStored(action.if, 'if', this.context(registrar(action.scope)));
+    const available = !action.if || holdsStored(action.if, 'if', this.forAction(action).context());
     this.availability.set(action.id, available);
     return available;
   }
@@ -199,6 +219,21 @@ const ZERO_MESSAGES = Object.freeze({ count: 0n, unread: 0n, directed_unread: 0n
 /** The scope whose authority an owned action or view adds: its owner, or none for `_shared`. */
 export function registrar(scope: string): string | null {
   return isAgentScope(scope) ? scope : null;
+}
+
+/**
+ * The read authority of an action's `enabled`, `if`, `expr` writes and `result` (D7): its owner's
+ * for an owned action; a room admin's for a communal action an admin registered; otherwise the
+ * public's, so a communal action anyone may redefine never reads its invoker's private scope.
+ */
+export function actionAuthority(action: ActionRecord): Reader {
+  const owner = registrar(action.scope);
+  if (owner) return agentReader(owner);
+  return action.registered_by_admin ? ADMIN_READER : PUBLIC_READER;
+}
+
+function sessionKey(reader: Reader, self: string): string {
+  return `${reader.admin ? '*' : ''}${reader.agentId ?? ''}\u0000${self}`;
 }
 
 // Number of sorted seqs ≤ limit.

@@ -8,6 +8,12 @@ Conditions (\`if\`, \`enabled\`, wait conditions), views and \`result\` are CEL.
   last_heartbeat}; \`actions\`: id → {enabled, available}; \`messages\`: {count, unread, directed_unread};
   \`self\`: your agent id; \`params\`: the invocation's params.
 
+An action's \`enabled\`, \`if\`, \`expr\` writes and \`result\` read with its registrar's authority, not
+the invoker's: an action owned by an agent reads what that agent reads (its scope under its id);
+a \`_shared\` action reads what the public reads (shared scopes and views, never a private scope).
+\`self\` and \`\${self}\` still name the invoker; \`state.self\` is there only when the authority may
+read it (you invoking your own action). To use your private data in an action, own the action.
+
 Numbers: whole JSON numbers are ints and others doubles; mixing them works
 (\`state._shared.turn + 1\`, \`state._shared.price * 1.5\`). Results come back as JSON numbers.
 
