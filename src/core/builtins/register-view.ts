@@ -7,7 +7,7 @@ import { optionalString, rejectUnknown, requireName, type Actor, type Invocation
 import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeView } from '../room/record-codec.js';
 import { RECORD_SCOPES, SHARED, type ViewRecord } from '../room/model.js';
-import { emptyBatch, type RoomState } from '../room/room-state.js';
+import { emptyBatch, type EntryChange, type RoomState } from '../room/room-state.js';
 import { startTimer, validateTimer } from '../room/timers.js';
 import { ReadSession, registrar } from '../read/read-session.js';
 import { ownerScope } from './register-action.js';
@@ -15,24 +15,11 @@ import { ownerScope } from './register-action.js';
 const FIELDS = ['id', 'expr', 'scope', 'description', 'enabled', 'render', 'timer'] as const;
 
 export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutcome {
-  rejectUnknown(params, FIELDS, 'view definition');
-  const id = requireName(params, 'id', 'view');
-  const expr = optionalString(params, 'expr');
-  if (!expr) throw new SyncError('missing_param', 'The parameter expr is required.', { param: 'expr' });
-  const existing = env.room.views.get(id);
-  if (existing && existing.scope !== SHARED && !env.actor.admin && env.actor.agentId !== existing.scope) {
-    throw new SyncError('view_owned', `The view ${id} is owned by ${existing.scope}; only its owner or an admin can change it.`, {
-      view: id,
-      owner: existing.scope,
-    });
-  }
-  const scope = ownerScope(env, params.scope, 'view', env.actor.agentId ?? SHARED);
-  const record = buildView(env.actor, env.now, id, expr, scope, params);
-  refuseRunaway(env, record);
-  const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);
+  const { record, change } = planViewRegistration(env, params);
+  const id = record.id;
   const batch = emptyBatch();
-  batch.entries.push({ op: 'put', entry });
-  const deps = describeDeps(compileCel(expr, 'expr').deps);
+  batch.entries.push(change);
+  const deps = describeDeps(compileCel(record.expr, 'expr').deps);
   return {
     status: 201,
     body: { ...viewEcho(record), room_id: env.room.id, deps },
@@ -46,8 +33,32 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
   };
 }
 
-/** Build a view record from validated fields (also used for views declared at join). */
-export function buildView(actor: Actor, now: number, id: string, expr: string, scope: string, p: JsonObject): ViewRecord {
+/**
+ * Every rule of registering a view — known fields, id grammar, ownership (D10), owner scope,
+ * expression checks, cost — and the change that stores it. `_register_view` and views declared
+ * at join both come through here. `fallbackScope` is the owner when `scope` is absent.
+ */
+export function planViewRegistration(env: InvokeEnv, params: JsonObject, fallbackScope?: string): { record: ViewRecord; change: EntryChange } {
+  rejectUnknown(params, FIELDS, 'view definition');
+  const id = requireName(params, 'id', 'view');
+  const expr = optionalString(params, 'expr');
+  if (!expr) throw new SyncError('missing_param', 'The parameter expr is required.', { param: 'expr' });
+  const existing = env.room.views.get(id);
+  if (existing && existing.scope !== SHARED && !env.actor.admin && env.actor.agentId !== existing.scope) {
+    throw new SyncError('view_owned', `The view ${id} is owned by ${existing.scope}; only its owner or an admin can change it.`, {
+      view: id,
+      owner: existing.scope,
+    });
+  }
+  const scope = ownerScope(env, params.scope, 'view', fallbackScope ?? env.actor.agentId ?? SHARED);
+  const record = buildView(env.actor, env.now, id, expr, scope, params);
+  refuseRunaway(env, record);
+  const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);
+  return { record, change: { op: 'put', entry } };
+}
+
+/** Build a view record from validated fields. */
+function buildView(actor: Actor, now: number, id: string, expr: string, scope: string, p: JsonObject): ViewRecord {
   compileCel(expr, 'expr');
   const enabled = optionalString(p, 'enabled');
   if (enabled) compileCel(enabled, 'enabled', { boolean: true });

@@ -5,12 +5,13 @@ import type { Json, JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { isValidId, isValidKey } from '../../protocol/index.js';
 import type { Hasher } from '../ports/hasher.js';
-import { buildView } from '../builtins/register-view.js';
+import { planViewRegistration } from '../builtins/register-view.js';
+import type { InvokeEnv } from '../actions/invocation.js';
 import { logRecord } from '../room/audit.js';
-import { earliestPending, nextEntry } from '../room/entries.js';
-import { encodeAgent, encodeView } from '../room/record-codec.js';
-import { RECORD_SCOPES, type AgentRecord, type ViewRecord } from '../room/model.js';
-import { emptyBatch, type CommitBatch, type RoomState } from '../room/room-state.js';
+import { nextEntry } from '../room/entries.js';
+import { encodeAgent } from '../room/record-codec.js';
+import { RECORD_SCOPES, type AgentRecord } from '../room/model.js';
+import { emptyBatch, type CommitBatch, type EntryChange, type RoomState } from '../room/room-state.js';
 import type { Caller } from './caller.js';
 
 const FIELDS = ['id', 'name', 'role', 'meta', 'enabled', 'state', 'public_keys', 'views'];
@@ -55,7 +56,7 @@ export function planJoin(input: JoinInputs): JoinPlan {
   const existing = room.agents.get(id);
   checkJoinRights(existing, input);
   const name = optionalText(body.name, 'name', 200) ?? existing?.name ?? id;
-  const role = optionalText(body.role, 'role', 64) ?? existing?.role ?? 'agent';
+  const role = joinRole(optionalText(body.role, 'role', 64), existing, caller);
   if (body.meta !== undefined && !isPlainObject(body.meta)) throw bad('meta must be an object', 'meta');
   const enabled = optionalText(body.enabled, 'enabled', 4096);
   if (enabled) compileCel(enabled, 'enabled', { boolean: true });
@@ -79,9 +80,7 @@ export function planJoin(input: JoinInputs): JoinPlan {
   put(RECORD_SCOPES.agents, id, encodeAgent(agent));
   const state = inlineState(body.state);
   for (const [key, value] of Object.entries(state)) put(id, key, value);
-  for (const view of joinViews(body, id, now)) {
-    batch.entries.push({ op: 'put', entry: nextEntry(room.entry(RECORD_SCOPES.views, view.id), { scope: RECORD_SCOPES.views, key: view.id, value: encodeView(view), writer: id, timerAt: earliestPending(view.runtimeTimer) }, now, input.hasher) });
-  }
+  batch.entries.push(...joinViews(input, room));
   batch.credentials = { at: now, revokeAgent: existing ? id : undefined, issue: { agentId: id, hash: input.credentialHash } };
   batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_join', agent: id, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: id }], detail: { id, name, role, state } }));
   return { agent, batch };
@@ -103,6 +102,24 @@ function checkJoinRights(existing: AgentRecord | undefined, input: JoinInputs): 
   }
 }
 
+// Role is a label others may trust (`agents.x.role` in conditions): a new agent names its own,
+// except one that claims authority; only a room admin changes it afterwards (D19).
+const AUTHORITY_ROLES = /^(admin|administrator|owner|root|moderator|system|room[-_ ]?admin)$/i;
+
+function joinRole(given: string | null, existing: AgentRecord | undefined, caller: Caller): string {
+  if (given === null) return existing?.role ?? 'agent';
+  if (caller.kind === 'admin' || given === existing?.role) return given;
+  if (existing || AUTHORITY_ROLES.test(given.trim())) {
+    throw new SyncError('admin_required', existing
+      ? `Only a room admin can change the role of ${existing.id} (it is ${JSON.stringify(existing.role)}); a re-join keeps it.`
+      : `The role ${JSON.stringify(given)} claims authority; only a room admin can give it.`, {
+      field: 'role',
+      hint: 'A room admin sets roles with PATCH /rooms/{room}/agents/{agent} {"role": "..."}.',
+    });
+  }
+  return given;
+}
+
 function optionalText(raw: unknown, field: string, max: number): string | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'string' || raw.length > max) throw bad(`${field} must be a string of at most ${max} characters`, field);
@@ -116,26 +133,29 @@ function inlineState(raw: unknown): JsonObject {
   return raw as JsonObject;
 }
 
-function joinViews(body: JsonObject, id: string, now: number): ViewRecord[] {
-  const actor = { agentId: id, admin: false };
-  const views: ViewRecord[] = [];
+// Views declared at join are registered exactly as `_register_view` registers them, by the joining
+// agent (with an admin's rights when an admin joins it).
+function joinViews(input: JoinInputs, room: RoomState): EntryChange[] {
+  const { body, agentId: id } = input;
+  const definitions: JsonObject[] = [];
   if (body.public_keys !== undefined) {
     if (!Array.isArray(body.public_keys) || !body.public_keys.every((k) => typeof k === 'string' && isValidKey(k))) {
       throw bad('public_keys must be a list of keys of your state', 'public_keys');
     }
     for (const key of body.public_keys as string[]) {
-      views.push(buildView(actor, now, `${id}.${key}`, `state[${JSON.stringify(id)}][${JSON.stringify(key)}]`, id, { description: `${id}'s ${key}` }));
+      definitions.push({ id: `${id}.${key}`, expr: `state[${JSON.stringify(id)}][${JSON.stringify(key)}]`, description: `${id}'s ${key}` });
     }
   }
   if (body.views !== undefined) {
-    if (!Array.isArray(body.views)) throw bad('views must be a list of {id, expr, description?, enabled?, render?}', 'views');
-    for (const raw of body.views) {
-      if (!isPlainObject(raw) || typeof raw.id !== 'string' || !isValidId(raw.id) || typeof raw.expr !== 'string') {
-        throw bad('each view needs a valid id and an expr string', 'views');
-      }
-      const { id: viewId, expr, scope: _scope, ...rest } = raw as JsonObject;
-      views.push(buildView(actor, now, viewId as string, expr as string, id, rest));
-    }
+    if (!Array.isArray(body.views) || !body.views.every(isPlainObject)) throw bad('views must be a list of {id, expr, description?, enabled?, render?, timer?}', 'views');
+    definitions.push(...(body.views as JsonObject[]));
   }
-  return views;
+  const seen = new Set<string>();
+  const env: InvokeEnv = { room, actor: { agentId: id, admin: input.caller.kind === 'admin' }, now: input.now, hasher: input.hasher };
+  return definitions.map((definition) => {
+    const { change, record } = planViewRegistration(env, definition, id);
+    if (seen.has(record.id)) throw bad(`the view ${JSON.stringify(record.id)} is declared twice`, 'views');
+    seen.add(record.id);
+    return change;
+  });
 }
