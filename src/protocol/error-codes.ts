@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   read_only_token: 403,
   identity_mismatch: 403,
   scope_denied: 403,
+  unreadable_scope: 403,
   admin_required: 403,
   join_not_open: 403,
   // rooms and agents

@@ -102,6 +102,10 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await bob.invoke(room, 'poke_alice'), 'scope_denied', { action: 'poke_alice', scope: 'alice' });
     });
 
+    it('unreadable_scope: a condition that reads a private scope its author cannot read', async () => {
+      expectError(await register(bob, { id: 'peek_alice', if: 'state.alice.hp > 0', writes: [] }), 'unreadable_scope', { field: 'if', scope: 'alice' });
+    });
+
     it('admin_required: an agent PATCHes an agent', async () => {
       expectError(await alice.request('PATCH', `/rooms/${room}/agents/bob`, { role: 'boss' }), 'admin_required');
     });

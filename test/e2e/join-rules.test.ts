@@ -93,3 +93,71 @@ describe('role is a label only a room admin changes (finding 14)', () => {
     expect(agents).toEqual(['admin', 'player', 'admin']);
   });
 });
+
+describe('an expression that reads a scope its author can never read is refused when declared (finding 15)', () => {
+  const q = encodeURIComponent;
+
+  async function darkRoom() {
+    const { client } = inProcessApp();
+    const { admin, tokens } = await roomWithAgents(client, 'dark-room', ['narrator', 'player']);
+    return { client, admin: client.as(admin), narrator: client.as(tokens.narrator!), player: client.as(tokens.player!) };
+  }
+
+  it('seed 004: the path module joined without a token is refused and told whose token can; the narrator\'s token works', async () => {
+    const { client, narrator, admin } = await darkRoom();
+    const anonymous = await client.post('/rooms/dark-room/agents', { id: 'path', name: 'The Path', role: 'module', enabled: 'has(state.narrator.compass)' });
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body).toMatchObject({ error: 'unreadable_scope', field: 'enabled', scope: 'narrator' });
+    expect(anonymous.body.message).toContain('path');
+    expect(anonymous.body.hint).toContain("narrator's own agent token or the room token");
+    expect((await admin.context('dark-room', '?only=agents')).body.agents.path).toBeUndefined();
+
+    // The narrator joins the module (a new id) with its own token, and owns its `enabled`.
+    const joined = await narrator.post('/rooms/dark-room/agents', { id: 'path-module', name: 'The Path', role: 'module', enabled: 'has(state.narrator.compass)' });
+    expect(joined.status).toBe(201);
+    const path = client.as(joined.body.token);
+    expect((await admin.post('/rooms/dark-room/eval', { expr: '"path-module" in agents' })).body.value).toBe(false);
+    expect((await path.invoke('dark-room', 'help')).body.error).toBe('agent_disabled');
+    await narrator.invoke('dark-room', '_register_action', { id: 'find_compass', scope: 'narrator', writes: [{ scope: 'narrator', key: 'compass', value: true }] });
+    expect((await narrator.invoke('dark-room', 'find_compass')).status).toBe(200);
+    expect((await admin.post('/rooms/dark-room/eval', { expr: '"path-module" in agents' })).body.value).toBe(true);
+    expect((await path.invoke('dark-room', 'help')).status).toBe(200);
+    // The room token may declare anything.
+    expect((await admin.post('/rooms/dark-room/agents', { id: 'path2', enabled: 'has(state.narrator.compass)' })).status).toBe(201);
+  });
+
+  it('refuses action conditions, results, expr writes, views and waits that read another agent\'s scope', async () => {
+    const { narrator, player, admin } = await darkRoom();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ id: 'a1', enabled: 'has(state.narrator.compass)', writes: [] }, 'enabled'],
+      [{ id: 'a2', if: 'state.narrator.wood > 0', writes: [] }, 'if'],
+      [{ id: 'a3', result: 'state["narrator"]', writes: [] }, 'result'],
+      [{ id: 'a4', writes: [{ key: 'x', value: 'state.narrator.plot', expr: true }] }, 'writes[0].value'],
+      [{ id: 'a5', writes: [{ key: 'x', value: 1, enabled: 'state.narrator.plot == "x"' }] }, 'writes[0].enabled'],
+      [{ id: 'a6', scope: 'player', if: 'has(state.narrator.compass)', writes: [] }, 'if'],
+    ];
+    for (const [definition, field] of cases) {
+      const res = await player.invoke('dark-room', '_register_action', definition);
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body).toMatchObject({ error: 'unreadable_scope', field, scope: 'narrator' });
+    }
+    // A _shared action never reads its invoker's scope either: state.self there can never exist.
+    const self = await player.invoke('dark-room', '_register_action', { id: 'a7', if: 'state.self.hp > 0', writes: [] });
+    expect(self.body).toMatchObject({ error: 'unreadable_scope', field: 'if', scope: 'self' });
+    // The owner's own rules, an owned action reading state.self, and an admin's actions are accepted.
+    expect((await narrator.invoke('dark-room', '_register_action', { id: 'ok1', scope: 'narrator', enabled: 'has(state.narrator.compass)', writes: [] })).status).toBe(201);
+    expect((await player.invoke('dark-room', '_register_action', { id: 'ok2', scope: 'player', if: 'state.self.hp > 0 || true', writes: [] })).status).toBe(201);
+    expect((await admin.invoke('dark-room', '_register_action', { id: 'ok3', if: 'has(state.narrator.compass)', writes: [] })).status).toBe(201);
+    // Views: the registrar's authority (plus each reader's own scope).
+    const view = await player.invoke('dark-room', '_register_view', { id: 'peek', expr: 'state.narrator.plot' });
+    expect(view.body).toMatchObject({ error: 'unreadable_scope', field: 'expr', scope: 'narrator' });
+    expect((await player.invoke('dark-room', '_register_view', { id: 'peek', expr: '"x"', enabled: 'has(state.narrator.compass)' })).body).toMatchObject({ error: 'unreadable_scope', field: 'enabled' });
+    expect((await player.invoke('dark-room', '_register_view', { id: 'mine', expr: 'state.self' })).status).toBe(201);
+    expect((await narrator.invoke('dark-room', '_register_view', { id: 'compass', expr: 'has(state.narrator.compass)' })).status).toBe(201);
+    // A wait answers at once instead of waiting for a condition that can never hold.
+    const wait = await player.get(`/rooms/dark-room/wait?condition=${q('has(state.narrator.compass)')}&timeout=50`);
+    expect(wait.status).toBe(403);
+    expect(wait.body).toMatchObject({ error: 'unreadable_scope', field: 'condition', scope: 'narrator' });
+    expect((await narrator.get(`/rooms/dark-room/wait?condition=${q('!has(state.narrator.compass)')}&timeout=50`)).body.triggered).toBe(true);
+  });
+});

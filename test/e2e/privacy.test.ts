@@ -138,12 +138,17 @@ describe('private scopes (D7, D9)', () => {
 
   it('evaluates views bob registers with bob\'s authority only', async () => {
     for (const [id, scope] of [['peek_bob', 'bob'], ['peek_shared', '_shared']] as const) {
-      const res = await bob.invoke(ROOM, '_register_view', { id, scope, expr: 'state.alice.secret' });
+      // A literal path into alice's scope is refused when declared (it could never show anything)…
+      const literal = await bob.invoke(ROOM, '_register_view', { id, scope, expr: 'state.alice.secret' });
+      expect(literal.status).toBe(403);
+      expect(literal.body).toMatchObject({ error: 'unreadable_scope', field: 'expr', scope: 'alice' });
+      // …and a computed one is evaluated with bob's authority.
+      const res = await bob.invoke(ROOM, '_register_view', { id, scope, expr: 'state["ali" + "ce"].secret' });
       expect(res.status).toBe(201);
       expect(res.body.value).toHaveProperty('_error');
       expectNoSecret(res, id);
     }
-    const indexed = await bob.invoke(ROOM, '_register_view', { id: 'peek_index', scope: 'bob', expr: 'state["alice"]' });
+    const indexed = await bob.invoke(ROOM, '_register_view', { id: 'peek_index', scope: 'bob', expr: 'state[["alice"][0]]' });
     expect(indexed.body.value).toHaveProperty('_error');
     const ctx = await bob.context(ROOM, '?only=views');
     expect(ctx.body.views.peek_bob).toHaveProperty('_error');
@@ -162,7 +167,13 @@ describe('private scopes (D7, D9)', () => {
       description: 'Try to return alice\'s secret',
       result: 'state.alice.secret',
     });
-    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ error: 'unreadable_scope', field: 'result', scope: 'alice' });
+    const computed = await bob.invoke(ROOM, '_register_action', {
+      id: 'steal_result',
+      description: 'Try to return alice\'s secret',
+      result: 'state["ali" + "ce"].secret',
+    });
+    expect(computed.status).toBe(201);
     const invoked = await bob.invoke(ROOM, 'steal_result');
     expect(invoked.status).toBe(200);
     expect(invoked.body.result).toHaveProperty('_error');
@@ -171,7 +182,7 @@ describe('private scopes (D7, D9)', () => {
     const copy = await bob.invoke(ROOM, '_register_action', {
       id: 'steal_copy',
       description: 'Try to copy alice\'s secret to shared state',
-      writes: [{ scope: '_shared', key: 'stolen', value: 'state["alice"].secret', expr: true }],
+      writes: [{ scope: '_shared', key: 'stolen', value: 'state["ali" + "ce"].secret', expr: true }],
     });
     expect(copy.status).toBe(201);
     const copied = await bob.invoke(ROOM, 'steal_copy');
@@ -182,7 +193,7 @@ describe('private scopes (D7, D9)', () => {
     const gated = await bob.invoke(ROOM, '_register_action', {
       id: 'steal_if',
       description: 'Learn the secret by whether the action is available',
-      if: 'state.alice.secret.startsWith("s")',
+      if: 'state["ali" + "ce"].secret.startsWith("s")',
       writes: [{ scope: '_shared', key: 'oracle', value: true }],
     });
     expect(gated.status).toBe(201);
@@ -324,7 +335,12 @@ describe('private scopes (D7, D9)', () => {
       expect(res.body.triggered).toBe(true);
       expectNoSecret(res, include);
     }
-    const probing = await wait(`condition=${encodeURIComponent('state.alice.secret.startsWith("s")')}&timeout=50`);
+    // A literal path into alice's scope is refused at once; a computed one simply never holds.
+    const literal = await wait(`condition=${encodeURIComponent('state.alice.secret.startsWith("s")')}&timeout=50`);
+    expect(literal.status).toBe(403);
+    expect(literal.body).toMatchObject({ error: 'unreadable_scope', scope: 'alice' });
+    expectNoSecret(literal);
+    const probing = await wait(`condition=${encodeURIComponent('state["ali" + "ce"].secret.startsWith("s")')}&timeout=50`);
     expect(probing.status).toBe(200);
     expect(probing.body.triggered).toBe(false);
     expectNoSecret(probing);

@@ -12,6 +12,8 @@ import { earliestPending, nextEntry } from '../room/entries.js';
 import { encodeAction } from '../room/record-codec.js';
 import { RECORD_SCOPES, SHARED, type ActionRecord, type TimerSpec } from '../room/model.js';
 import { emptyBatch } from '../room/room-state.js';
+import { actionAuthority } from '../read/read-session.js';
+import { requireReadableDeps, type Author } from '../read/static-access.js';
 import { startTimer, validateTimer } from '../room/timers.js';
 
 const FIELDS = ['id', 'scope', 'description', 'params', 'writes', 'if', 'enabled', 'result', 'timer', 'on_invoke'] as const;
@@ -60,7 +62,7 @@ function buildRecord(env: InvokeEnv, id: string, scope: string, p: JsonObject): 
   if (enabled) compileCel(enabled, 'enabled', { boolean: true });
   if (result) compileCel(result, 'result');
   const timer = p.timer === undefined || p.timer === null ? null : validateTimer(p.timer, 'timer');
-  return {
+  const record: ActionRecord = {
     id,
     scope,
     description: optionalString(p, 'description'),
@@ -77,6 +79,28 @@ function buildRecord(env: InvokeEnv, id: string, scope: string, p: JsonObject): 
     runtimeTimer: timer ? startTimer(timer, env.now) : null,
     cooldown: null,
   };
+  refuseUnreadable(record);
+  return record;
+}
+
+// Every expression of the action reads with its registrar's authority (D7): refuse one that
+// statically reads a scope that authority can never read.
+function refuseUnreadable(record: ActionRecord): void {
+  const reader = actionAuthority(record);
+  if (reader.admin) return;
+  const author: Author = reader.agentId
+    ? { reader, selfReadable: true, describe: `${reader.agentId} (an owned action reads with its owner's authority)` }
+    : { reader, selfReadable: false, describe: 'a _shared action (it reads only what the public reads, whoever invokes it)' };
+  const check = (source: string | null | undefined, field: string) => {
+    if (typeof source === 'string') requireReadableDeps(compileCel(source, field).deps, field, author);
+  };
+  check(record.enabled, 'enabled');
+  check(record.if, 'if');
+  check(record.result, 'result');
+  record.writes.forEach((t, i) => {
+    if (t.expr === true && typeof t.value === 'string') check(t.value, `writes[${i}].value`);
+    check(t.enabled, `writes[${i}].enabled`);
+  });
 }
 
 function parseOnInvoke(raw: Json | undefined): { timer: TimerSpec } | null {

@@ -11,6 +11,7 @@ import { emptyBatch, type EntryChange, type RoomState } from '../room/room-state
 import { startTimer, validateTimer } from '../room/timers.js';
 import { ReadSession, registrar } from '../read/read-session.js';
 import { ownerScope } from './register-action.js';
+import { requireReadableDeps, type Author } from '../read/static-access.js';
 
 const FIELDS = ['id', 'expr', 'scope', 'description', 'enabled', 'render', 'timer'] as const;
 
@@ -52,6 +53,7 @@ export function planViewRegistration(env: InvokeEnv, params: JsonObject, fallbac
   }
   const scope = ownerScope(env, params.scope, 'view', fallbackScope ?? env.actor.agentId ?? SHARED);
   const record = buildView(env.actor, env.now, id, expr, scope, params);
+  refuseUnreadable(env, record);
   refuseRunaway(env, record);
   const entry = nextEntry(env.room.entry(RECORD_SCOPES.views, id), { scope: RECORD_SCOPES.views, key: id, value: encodeView(record), writer: env.actor.agentId, timerAt: earliestPending(record.runtimeTimer) }, env.now, env.hasher);
   return { record, change: { op: 'put', entry } };
@@ -78,6 +80,16 @@ function buildView(actor: Actor, now: number, id: string, expr: string, scope: s
     registered_at: now,
     runtimeTimer: timer ? startTimer(timer, now) : null,
   };
+}
+
+// A view reads with its registrar's authority plus its reader's own scope (`state.self`): refuse
+// one that statically reads a scope its registrar cannot read (D7).
+function refuseUnreadable(env: InvokeEnv, view: ViewRecord): void {
+  if (env.actor.admin) return;
+  const reader = { agentId: env.actor.agentId, admin: false };
+  const author: Author = { reader, selfReadable: true, describe: env.actor.agentId ?? 'this caller' };
+  requireReadableDeps(compileCel(view.expr, 'expr').deps, 'expr', author);
+  if (view.enabled) requireReadableDeps(compileCel(view.enabled, 'enabled').deps, 'enabled', author);
 }
 
 // A view that already exceeds the cost limit would only ever show a cost error: refuse it now.

@@ -1,5 +1,7 @@
 // Planning an agent join or re-join (sync-core §4.1 under D19, D21, D23). Pure.
-import { compileCel } from '../cel/index.js';
+import { compileCel, type Dep } from '../cel/index.js';
+import { agentReader } from '../read/policy.js';
+import { requireReadableDeps, type Author } from '../read/static-access.js';
 import { SyncError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
@@ -59,7 +61,7 @@ export function planJoin(input: JoinInputs): JoinPlan {
   const role = joinRole(optionalText(body.role, 'role', 64), existing, caller);
   if (body.meta !== undefined && !isPlainObject(body.meta)) throw bad('meta must be an object', 'meta');
   const enabled = optionalText(body.enabled, 'enabled', 4096);
-  if (enabled) compileCel(enabled, 'enabled', { boolean: true });
+  if (enabled) refuseUnreadable(compileCel(enabled, 'enabled', { boolean: true }).deps, caller, id);
   const agent: AgentRecord = {
     id,
     name,
@@ -84,6 +86,16 @@ export function planJoin(input: JoinInputs): JoinPlan {
   batch.credentials = { at: now, revokeAgent: existing ? id : undefined, issue: { agentId: id, hash: input.credentialHash } };
   batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_join', agent: id, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: id }], detail: { id, name, role, state } }));
   return { agent, batch };
+}
+
+// An agent's `enabled` reads with the authority of whoever joins it (D7): refuse one that
+// statically reads a scope that authority can never read.
+function refuseUnreadable(deps: ReadonlySet<Dep>, caller: Caller, id: string): void {
+  if (caller.kind === 'admin') return;
+  const author: Author = caller.kind === 'agent' && caller.agentId
+    ? { reader: agentReader(caller.agentId), selfReadable: true, describe: `${caller.agentId} (whose token joins ${id})` }
+    : { reader: agentReader(id), selfReadable: true, describe: `${id} (joined without an agent token, its expressions read as ${id})` };
+  requireReadableDeps(deps, 'enabled', author);
 }
 
 function checkJoinRights(existing: AgentRecord | undefined, input: JoinInputs): void {

@@ -6,6 +6,7 @@ import { SyncError } from '../errors.js';
 import type { Timers } from '../ports/timers.js';
 import type { Reader } from '../read/policy.js';
 import { ReadSession } from '../read/read-session.js';
+import { requireReadableDeps } from '../read/static-access.js';
 import { waitParts } from '../read/wait-view.js';
 import type { RoomState } from '../room/room-state.js';
 import { expandTouches } from '../wait/touches.js';
@@ -57,6 +58,7 @@ export class WaitService {
     const q = parseWaitQuery(query, this.maxTimeoutMs);
     const reader = waitReader(caller, q.agent);
     const room = await this.deps.registry.get(roomId);
+    if (!reader.admin) requireReadableDeps(q.condition.deps, 'condition', { reader, selfReadable: reader.agentId !== null, describe: reader.agentId ?? 'a reader without an agent' });
     const started = this.deps.clock.now();
     this.evaluations++;
     if (holds(q.condition, new ReadSession(room, reader, started).context())) return this.reply(room, q, caller, reader, true, started);

@@ -13,6 +13,8 @@ the invoker's: an action owned by an agent reads what that agent reads (its scop
 a \`_shared\` action reads what the public reads (shared scopes and views, never a private scope).
 \`self\` and \`\${self}\` still name the invoker; \`state.self\` is there only when the authority may
 read it (you invoking your own action). To use your private data in an action, own the action.
+An expression that reads (by a literal path) a private scope its author can never read is refused
+when declared (\`403 unreadable_scope\`, naming whose token can declare it).
 
 Numbers: whole JSON numbers are ints and others doubles; mixing them works
 (\`state._shared.turn + 1\`, \`state._shared.price * 1.5\`). Results come back as JSON numbers.
