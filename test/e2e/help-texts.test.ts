@@ -210,7 +210,7 @@ describe('help texts', () => {
     it('directed_messages: to routes attention, not privacy; counters and read marking', async () => {
       const r = await room(['alice', 'bob', 'carol']);
       const sent = await r.as.bob!.invoke(r.id, '_send_message', { body: 'psst', to: 'alice' });
-      expect(sent.body).toMatchObject({ ok: true, seq: 1, to: ['alice'] });
+      expect(sent.body).toMatchObject({ invoked: true, seq: 1, to: ['alice'] });
       await r.as.bob!.invoke(r.id, '_send_message', { body: 'both of you', to: ['alice', 'carol'] });
       const carol = await r.as.carol!.context(r.id);
       expect(carol.body.messages.recent.map((m: { body: string }) => m.body)).toEqual(['psst', 'both of you']);

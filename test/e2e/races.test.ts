@@ -101,7 +101,7 @@ describe('races (real server, SQLite)', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
-    const warned = (r: (typeof results)[number]) => [r.body.warning ?? []].flat().includes('action_redefined');
+    const warned = (r: (typeof results)[number]) => (r.body.warnings ?? []).includes('action_redefined');
     expect(results.filter((r) => !warned(r))).toHaveLength(1);
     expect(results.filter(warned)).toHaveLength(19);
     const registrations = (await auditLog()).filter((e) => e.action === '_register_action' && e.detail?.definition?.id === 'contended');

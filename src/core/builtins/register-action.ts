@@ -156,7 +156,9 @@ function addWarnings(body: Record<string, unknown>, env: InvokeEnv, record: Acti
     }
   }
   if (warnings.length === 0) return;
-  body.warning = warnings.length === 1 ? warnings[0] : warnings;
+  // One shape each: `warning` is always the first warning (seed 000), `warnings` always all of them.
+  body.warning = warnings[0];
+  body.warnings = warnings;
   body.help = 'contested_actions';
 }
 

@@ -22,7 +22,7 @@ export function sendMessage(env: InvokeEnv, params: JsonObject): InvocationOutco
   const message: Message = { seq: env.room.messageSeq + 1, ts: env.now, from: env.actor.agentId, kind, body, to };
   const batch = emptyBatch();
   batch.messages.push(message);
-  const out: Record<string, unknown> = { ok: true, action: '_send_message', seq: message.seq, from: message.from, kind };
+  const out: Record<string, unknown> = { invoked: true, action: '_send_message', agent: env.actor.agentId, seq: message.seq, from: message.from, kind };
   if (to) out.to = to;
   return { status: 200, body: out, batch, writes: [{ scope: '_messages', key: String(message.seq), value: messageJson(message) }] };
 }

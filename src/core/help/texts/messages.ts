@@ -3,6 +3,7 @@ export const DIRECTED_MESSAGES = `# Directed messages
 
 \`_send_message({body, kind, to})\` posts to the room. \`to\` is an agent id or a list of them; it
 routes attention, it does not hide the message: everyone can read every message.
+It answers like every invocation: \`{"invoked": true, "action": "_send_message", "seq", "from", "kind", "to"}\`.
 
 Your context counts messages: \`messages.count\`, \`messages.unread\` (since you last read messages)
 and \`messages.directed_unread\` (unread messages addressed to you). Reading context with messages

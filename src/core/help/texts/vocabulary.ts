@@ -26,6 +26,8 @@ Re-registering an existing action with different writes or params answers \`"war
 "action_redefined"\` with \`redefinition: {previous_registrant, writes_changed, params_changed,
 invocation_count, previous_writes, risk}\`. A high risk means others already invoked it under the
 old behaviour.
+\`warning\` is always one string (the first warning) and \`warnings\` the list of all of them, so
+check \`warnings\` when both apply.
 
 Three ways forward:
 - **Extend**: write distinct keys (\`\${self}.answer\`) and combine them with a view.
