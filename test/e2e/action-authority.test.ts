@@ -125,4 +125,24 @@ describe('actions run with their registrar\'s authority, not the invoker\'s (D7)
     expect(listed.shared_gate).toBeUndefined();
     expect((await alice.invoke(room, 'for_the_rich')).body.error).toBe('action_disabled');
   });
+
+  it('an invoker may pin the definition it read: expect_version answers 409 if the action was redefined since', async () => {
+    const registered = await alice.invoke(room, '_register_action', { id: 'note', params: { text: { type: 'string' } }, writes: [{ key: 'note', value: '${params.text}' }] });
+    expect(registered.status).toBe(201);
+    const read = (await alice.context(room, '?only=actions&depth=full')).body.actions.note;
+    expect(typeof read.version).toBe('string');
+    expect(read.version).toBe(registered.body.version);
+    expect((await alice.invoke(room, 'note', { text: 'one' }, { expect_version: read.version })).status).toBe(200);
+    // Invoking does not change the version (cooldowns and counters are not the definition).
+    expect((await alice.context(room, '?only=actions&depth=full')).body.actions.note.version).toBe(read.version);
+    // bob swaps the definition for one that deletes alice's own keys when she invokes it.
+    await bob.invoke(room, '_register_action', { id: 'note', params: { text: { type: 'string' } }, writes: [{ scope: '${self}', key: 'secret', delete: true }] });
+    const pinned = await alice.invoke(room, 'note', { text: 'two' }, { expect_version: read.version });
+    expect(pinned.status).toBe(409);
+    expect(pinned.body).toMatchObject({ error: 'version_conflict', action: 'note', expected_version: read.version });
+    expect(pinned.body.current_version).not.toBe(read.version);
+    expect((await alice.post(`/rooms/${room}/eval`, { expr: 'state.self.secret' })).body.value).toBe(SECRET);
+    expect((await alice.invoke(room, 'note', {}, { expect_version: 7 })).body).toMatchObject({ error: 'invalid_body', field: 'expect_version' });
+    expect((await alice.invoke(room, '_send_message', { body: 'x' }, { expect_version: 'abc' })).body).toMatchObject({ error: 'invalid_body', field: 'expect_version' });
+  });
 });

@@ -19,6 +19,7 @@ function action(id: string, writes: WriteTemplate[]): ActionRecord {
     registered_by: null,
     registered_by_admin: false,
     registered_at: 0,
+    version: null,
     runtimeTimer: null,
     cooldown: null,
   };

@@ -18,6 +18,8 @@ export interface InvokeEnv {
   actor: Actor;
   now: number;
   hasher: Hasher;
+  /** The definition version the invoker read and pins (`expect_version` on the invoke body). */
+  expectVersion?: string;
 }
 
 /** What an invocation will change and answer, before the change is committed. */

@@ -17,6 +17,7 @@ import { HIDDEN_DETAIL, scrubbedError } from './scrub.js';
 import { planWrites } from './write-plan.js';
 
 export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonObject): InvocationOutcome {
+  checkPinnedVersion(env, action);
   checkLifecycle(action, env.now);
   const reader: Reader = { agentId: env.actor.agentId, admin: env.actor.admin };
   // Every expression of the action reads with its registrar's authority; `self` is the invoker (D7).
@@ -79,6 +80,17 @@ function failureDetail(outcome: Outcome, scrub: boolean): Record<string, string>
 function readsBeyond(authority: Reader, invoker: Reader): boolean {
   if (authority.admin) return !invoker.admin;
   return authority.agentId !== null && !canReadScope(invoker, authority.agentId);
+}
+
+// An invoker that read the definition may pin it: a redefinition since then refuses the call.
+function checkPinnedVersion(env: InvokeEnv, action: ActionRecord): void {
+  if (env.expectVersion === undefined || env.expectVersion === action.version) return;
+  throw new SyncError('version_conflict', `The action ${action.id} has been redefined since the version you read.`, {
+    action: action.id,
+    expected_version: env.expectVersion,
+    current_version: action.version,
+    hint: 'Read the definition again (context?only=actions&depth=full) before invoking it.',
+  });
 }
 
 function checkLifecycle(action: ActionRecord, now: number): void {

@@ -15,6 +15,9 @@ export function planInvocation(env: InvokeEnv, actionId: string, params: JsonObj
 function planUnbudgeted(env: InvokeEnv, actionId: string, params: JsonObject): InvocationOutcome {
   checkActorPresent(env);
   const builtin = builtinFor(actionId, (id) => env.room.actions.has(id));
+  if (builtin && env.expectVersion !== undefined) {
+    throw new SyncError('invalid_body', `The built-in ${actionId} has no definition version to pin.`, { field: 'expect_version' });
+  }
   if (builtin) return builtin.run(env, params);
   const action = env.room.actions.get(actionId);
   if (!action) {

@@ -78,8 +78,11 @@ function buildRecord(env: InvokeEnv, id: string, scope: string, p: JsonObject): 
     registered_at: env.now,
     runtimeTimer: timer ? startTimer(timer, env.now) : null,
     cooldown: null,
+    version: null,
   };
   refuseUnreadable(record);
+  // What an invoker pins with expect_version: the definition and the authority it runs with.
+  record.version = env.hasher.contentVersion(JSON.stringify({ ...definitionEcho(record), registered_by: null, admin: record.registered_by_admin }));
   return record;
 }
 
@@ -125,6 +128,7 @@ export function definitionEcho(a: ActionRecord): Record<string, unknown> {
   if (a.result) out.result = a.result;
   if (a.timer) out.timer = a.timer;
   if (a.on_invoke) out.on_invoke = a.on_invoke;
+  if (a.version) out.version = a.version;
   return out;
 }
 

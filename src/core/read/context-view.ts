@@ -101,6 +101,7 @@ function actionsSection(session: ReadSession, visible: ActionRecord[], q: Contex
       if (action.if) entry.if = action.if;
       if (action.scope !== '_shared') entry.scope = action.scope;
       if (action.result) entry.result = action.result;
+      if (action.version) entry.version = action.version;
     }
     if (q.depth === 'usage') entry.invocation_count = session.room.invocations.get(action.id) ?? 0;
     actions[action.id] = entry;

@@ -94,6 +94,8 @@ export interface ActionRecord {
   /** Registered by a room admin: its writes may target `_config`, its `enabled` reads everything. */
   registered_by_admin: boolean;
   registered_at: number;
+  /** A hash of the definition and its authority; changes only when the action is (re)defined, never by invoking it. Null for actions stored before versions existed. */
+  version: string | null;
   /** The running lifecycle timer started at registration. */
   runtimeTimer: TimerState | null;
   /** The cooldown started by the last successful invocation (`on_invoke.timer`). */

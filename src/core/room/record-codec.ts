@@ -24,6 +24,7 @@ export function encodeAction(a: ActionRecord): JsonObject {
     registered_by: a.registered_by,
     registered_by_admin: a.registered_by_admin,
     registered_at: a.registered_at,
+    version: a.version,
     _timer: a.runtimeTimer as unknown as Json,
     _cooldown: a.cooldown as unknown as Json,
   };
@@ -45,6 +46,7 @@ export function decodeAction(id: string, v: Json): ActionRecord {
     registered_by: str(o.registered_by),
     registered_by_admin: o.registered_by_admin === true,
     registered_at: num(o.registered_at),
+    version: str(o.version),
     runtimeTimer: obj<TimerState>(o._timer),
     cooldown: obj<TimerState>(o._cooldown),
   };

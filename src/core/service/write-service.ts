@@ -28,13 +28,17 @@ export class WriteService {
     const { registry, presence, clock, hasher } = this.deps;
     const params = body.params ?? {};
     if (!isPlainObject(params)) throw new SyncError('invalid_body', 'The params field must be an object.', { field: 'params' });
+    const expectVersion = body.expect_version;
+    if (expectVersion !== undefined && (typeof expectVersion !== 'string' || expectVersion.length > 64)) {
+      throw new SyncError('invalid_body', 'expect_version must be the version string of the action definition you read.', { field: 'expect_version' });
+    }
     await registry.get(roomId);
     return registry.exclusive(roomId, async (room, tx) => {
       const now = clock.now();
       let actor: Actor = { agentId: caller.agentId, admin: caller.kind === 'admin' };
       try {
         actor = actorOf(caller, body.agent);
-        const env: InvokeEnv = { room, actor, now, hasher };
+        const env: InvokeEnv = { room, actor, now, hasher, ...(expectVersion !== undefined ? { expectVersion } : {}) };
         const outcome = planInvocation(env, actionId, params as JsonObject);
         outcome.batch.log.push(logRecord(room.logSeq + 1, now, {
           kind: 'invoke',

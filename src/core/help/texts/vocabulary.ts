@@ -26,6 +26,10 @@ Re-registering an existing action with different writes or params answers \`"war
 "action_redefined"\` with \`redefinition: {previous_registrant, writes_changed, params_changed,
 invocation_count, previous_writes, risk}\`. A high risk means others already invoked it under the
 old behaviour.
+Pin what you read: invoke with \`"expect_version"\` set to the action's \`version\` (shown by
+\`context?depth=full\` and by the registration); if it was redefined since, the call answers
+\`409 version_conflict\` and does nothing.
+
 \`warning\` is always one string (the first warning) and \`warnings\` the list of all of them, so
 check \`warnings\` when both apply.
 
