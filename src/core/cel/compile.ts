@@ -2,8 +2,10 @@
 import { SyncError } from '../errors.js';
 import { CEL_LIMITS, celEnvironment } from './environment.js';
 import { extractDeps, type Dep } from './deps.js';
-import { regexProblem } from './regex-safety.js';
+import { compileRegex, type LinearRegex } from './regex.js';
+import { chargeCost } from './cost-budget.js';
 import { hintFor } from './hints.js';
+import { guardInt64 } from './int64.js';
 
 export type CelStage = 'limits' | 'parse' | 'check';
 
@@ -62,26 +64,50 @@ function compileFresh(source: string, field: string): CompiledExpression {
   return { source, deps: extractDeps(parsed.ast), type: checked.type ?? 'dyn', run: parsed };
 }
 
-// `matches()` must use a literal, backtracking-safe pattern; internal helpers are not callable.
+// Walk the checked AST: `matches()` must use a literal pattern RE2 can run, internal helpers
+// are not callable, and int64 arithmetic gets the overflow checks cel-js lacks.
 function checkCalls(node: unknown, field: string): void {
   if (Array.isArray(node)) return node.forEach((n) => checkCalls(n, field));
   if (typeof node !== 'object' || node === null || !('op' in node)) return;
   const { op, args } = node as { op: string; args: unknown };
+  guardInt64(node as Parameters<typeof guardInt64>[0]);
   if ((op === 'call' || op === 'rcall') && Array.isArray(args)) {
     const name = args[0] as string;
     if (name.startsWith('__')) throw invalid(field, 'check', `unknown function ${name}`, 'unknown_function');
-    if (name === 'matches') checkPattern(op === 'rcall' ? (args[2] as unknown[])[0] : (args[1] as unknown[])[1], field);
+    if (name === 'matches' && op === 'rcall') useLinearRegex(node as unknown as RcallNode, compilePattern((args[2] as unknown[])[0], field));
   }
   checkCalls(args, field);
 }
 
-function checkPattern(arg: unknown, field: string): void {
+function compilePattern(arg: unknown, field: string): LinearRegex {
   const literal = arg as { op?: string; args?: unknown } | undefined;
   if (literal?.op !== 'value' || typeof literal.args !== 'string') {
     throw invalid(field, 'check', 'matches() needs a string literal pattern', 'dynamic_regex');
   }
-  const problem = regexProblem(literal.args);
-  if (problem) throw invalid(field, 'check', `the pattern ${JSON.stringify(literal.args)} is refused: ${problem.reason}`, problem.code);
+  const compiled = compileRegex(literal.args);
+  if (!compiled.ok) throw invalid(field, 'check', `the pattern ${JSON.stringify(literal.args)} is refused: ${compiled.problem.reason}`, compiled.problem.code);
+  return compiled.regex;
+}
+
+/** A checked `receiver.matches(pattern)` node: cel-js calls `handle` with the evaluated receiver and pattern. */
+interface RcallNode {
+  handle: (args: unknown[], ...rest: unknown[]) => unknown;
+}
+
+/** Units of evaluation budget per (input character × regex program step). */
+const REGEX_WORK_PER_UNIT = 32;
+
+// cel-js runs `matches()` on the backtracking JavaScript engine; route a string receiver to RE2
+// instead (the pattern is a literal, compiled once), charging the budget before the match runs.
+// Anything else (a non-string dyn receiver) keeps cel-js's own overload error.
+function useLinearRegex(node: RcallNode, regex: LinearRegex): void {
+  const fallback = node.handle;
+  node.handle = (args, ...rest) => {
+    const input = args[0];
+    if (typeof input !== 'string') return fallback(args, ...rest);
+    chargeCost(Math.ceil((input.length * regex.size) / REGEX_WORK_PER_UNIT));
+    return regex.test(input);
+  };
 }
 
 function fromCelError(field: string, stage: CelStage, error: unknown): SyncError {

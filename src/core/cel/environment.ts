@@ -34,7 +34,7 @@ function registerNumericMixing(env: Environment): void {
 
 function registerHelpers(env: Environment): void {
   env.registerFunction('map.keys(): list<dyn>', (m: unknown) => mapKeys(m));
-  env.registerFunction('map.values(): list<dyn>', (m: unknown) => mapKeys(m).map((k) => (m as Record<string, unknown>)[k]));
+  env.registerFunction('map.values(): list<dyn>', (m: unknown) => (m instanceof Map ? [...m.values()] : mapKeys(m).map((k) => (m as Record<string, unknown>)[k])));
 }
 
 function mapKeys(m: unknown): string[] {
