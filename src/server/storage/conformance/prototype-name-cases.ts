@@ -24,9 +24,10 @@ export function prototypeNameCases(ctx: StoreContext): void {
       expect(Object.getPrototypeOf(got.meta)).toBe(Object.prototype);
     });
 
-    it('round-trip as entry scopes and keys, each distinct from the others', async () => {
+    it('round-trip as entry scopes and keys (agent scopes, action, view, agent and help records), each distinct', async () => {
       expect(await ctx.store.createRoom(room('r1'))).toBe(true);
-      const entries = PROTOTYPE_NAMES.flatMap((scope, i) =>
+      const scopes = [...PROTOTYPE_NAMES, '_actions', '_views', '_agents', '_help'];
+      const entries = scopes.flatMap((scope, i) =>
         PROTOTYPE_NAMES.map((key, j) => entry(scope, key, { [`${scope}/${key}`]: i * 10 + j }, { createdAt: 1_000 + i * 10 + j })),
       );
       const shared = PROTOTYPE_NAMES.map((key, j) => entry('_shared', key, objectOf((n) => `${key}:${n}`), { createdAt: 2_000 + j }));
@@ -50,6 +51,19 @@ export function prototypeNameCases(ctx: StoreContext): void {
         expect(data.counters[name], name).toBe(i + 1);
       }
       expect(Object.keys(data.invocationCounts).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+    });
+
+    it('issue, find and revoke credentials of agents with such ids', async () => {
+      expect(await ctx.store.createRoom(room('r1'))).toBe(true);
+      for (const [i, agentId] of PROTOTYPE_NAMES.entries()) {
+        await commit(ctx.store, 'r1', { credentials: { at: 100 + i, issue: { agentId, hash: `h-${i}` } } });
+      }
+      for (const [i, agentId] of PROTOTYPE_NAMES.entries()) {
+        expect(await ctx.store.findAgentCredential(`h-${i}`)).toStrictEqual({ hash: `h-${i}`, roomId: 'r1', agentId, createdAt: 100 + i, revokedAt: null });
+      }
+      await commit(ctx.store, 'r1', { credentials: { at: 500, revokeAgent: 'constructor' } });
+      expect((await ctx.store.findAgentCredential('h-0'))?.revokedAt).toBe(500);
+      expect((await ctx.store.findAgentCredential('h-1'))?.revokedAt).toBeNull();
     });
 
     it('round-trip as message senders and recipients', async () => {
