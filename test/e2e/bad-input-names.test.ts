@@ -70,6 +70,12 @@ describe('names that are Object.prototype members (real server, SQLite)', () => 
       expect(await evalAs(alice, `state._shared["${name}"]["${name}"] == ${i} && "${name}" in state._shared && state.self["${name}"] == ${i}`)).toBe(true);
     }
     expect(await evalAs(alice, `state._shared.filter(k, k != "pings" && k != "gated_ran").size()`)).toBe(NAMES.length);
+    const literal = { id: 'literal', writes: [{ key: 'literal', value: '{"constructor": 1, "__proto__": 2, "prototype": 3}', expr: true }] };
+    expect((await alice.invoke(room, '_register_action', literal)).status).toBe(201);
+    expect((await alice.invoke(room, 'literal')).status).toBe(200);
+    const stored = (await alice.context(room, '?only=state')).body.state._shared.literal;
+    expect(Object.keys(stored)).toEqual(['constructor', '__proto__', 'prototype']);
+    await alice.invoke(room, '_delete_action', { id: 'literal' });
     const gated = await alice.invoke(room, 'gated');
     expect(gated.status, JSON.stringify(gated.body)).toBe(200);
     const shared = (await alice.context(room, '?only=state')).body.state._shared;

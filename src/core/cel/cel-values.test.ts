@@ -141,6 +141,13 @@ describe('fromCel', () => {
     expect(JSON.stringify(fromCel(evalRaw('state._shared', shared)))).toBe(JSON.stringify(shared));
   });
 
+  it('keeps such keys in map literals (cel-js alone drops constructor, __proto__ and prototype)', () => {
+    expect(JSON.stringify(asJson('{"constructor": 1, "__proto__": 2, "prototype": 3, "toString": 4}'))).toBe('{"constructor":1,"__proto__":2,"prototype":3,"toString":4}');
+    expect(asJson('"constructor" in {"constructor": 1} && {"constructor": 1}.constructor == 1')).toBe(true);
+    expect(asJson('{"a": {"b": 2}}.a.b + {1: 5}[1]')).toBe(7);
+    expect(asJson('{"a": 1} == state._shared && {}.size() == 0', { a: 1 })).toBe(true);
+  });
+
   it('maps undefined to null', () => {
     expect(fromCel(undefined)).toBe(null);
   });

@@ -6,6 +6,7 @@ import { compileRegex, type LinearRegex } from './regex.js';
 import { chargeCost } from './cost-budget.js';
 import { hintFor } from './hints.js';
 import { guardInt64 } from './int64.js';
+import { buildMapLiteral } from './map-literal.js';
 import { ByteLru } from '../byte-lru.js';
 
 export type CelStage = 'limits' | 'parse' | 'check';
@@ -88,7 +89,8 @@ function compileFresh(source: string, field: string, stats: AstStats): CompiledE
 }
 
 // Walk the checked AST: `matches()` must use a literal pattern RE2 can run, internal helpers
-// are not callable, and int64 arithmetic gets the overflow checks cel-js lacks. Counts nodes
+// are not callable, int64 arithmetic gets the overflow checks cel-js lacks, and map literals
+// build Maps. Counts nodes
 // and regex program steps for the cache's size estimate.
 function checkCalls(node: unknown, field: string, stats: AstStats): void {
   if (Array.isArray(node)) return node.forEach((n) => checkCalls(n, field, stats));
@@ -96,6 +98,7 @@ function checkCalls(node: unknown, field: string, stats: AstStats): void {
   const { op, args } = node as { op: string; args: unknown };
   stats.nodes++;
   guardInt64(node as Parameters<typeof guardInt64>[0]);
+  buildMapLiteral(node as Parameters<typeof buildMapLiteral>[0]);
   if ((op === 'call' || op === 'rcall') && Array.isArray(args)) {
     const name = args[0] as string;
     if (name.startsWith('__')) throw invalid(field, 'check', `unknown function ${name}`, 'unknown_function');
