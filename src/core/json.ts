@@ -34,6 +34,20 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
   else target[key] = value;
 }
 
+/** The own property `key` of `obj`: never a member inherited from Object.prototype (`constructor`, …). */
+export function ownValue<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** The object held under the own key `key`, created as an own property when missing. */
+export function ownChild(obj: JsonObject, key: string): JsonObject {
+  const found = ownValue(obj, key);
+  if (isPlainObject(found)) return found as JsonObject;
+  const child: JsonObject = {};
+  setOwn(obj, key, child);
+  return child;
+}
+
 /** Recursively merge `patch` into `base`: objects merge per key, everything else replaces. */
 export function deepMerge(base: Json | undefined, patch: Json): Json {
   if (!isPlainObject(patch) || !isPlainObject(base)) return cloneJson(patch);

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // Process entry: load config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT.
-import './v8-flags.js';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

@@ -135,6 +135,34 @@ describe('bad writes (real server, SQLite)', () => {
     expect((await alice.context(room, '?only=state')).body.state._shared.huge).toBe(1.7e308);
   });
 
+  it('a CEL value JSON cannot hold (Infinity, NaN) or an int64 overflow is a 400 cel_error that writes nothing', async () => {
+    const def = { id: 'nonfinite', params: { e: { type: 'string', enum: ['inf', 'nan', 'min', 'neg'] } }, writes: [{ key: 'quotient', value: 'params.e == "inf" ? 1.0 / 0.0 : params.e == "nan" ? [0.0 / 0.0] : params.e == "min" ? dyn(-9223372036854775808 / -1) : dyn(-(-9223372036854775808))', expr: true }] };
+    expect((await register(def)).status).toBe(201);
+    const before = await roomSnapshot(admin, alice, room);
+    for (const [e, detail] of [['inf', /Infinity, which JSON cannot hold/], ['nan', /NaN, which JSON cannot hold/], ['min', /overflow/], ['neg', /overflow/]] as const) {
+      const res = await alice.invoke(room, 'nonfinite', { e });
+      expectD2(res, 'cel_error', { field: 'writes[0].value', key: 'quotient' });
+      expect(res.body.detail, e).toMatch(detail);
+      expect(typeof res.body.hint).toBe('string');
+    }
+    expect(await roomSnapshot(admin, alice, room)).toEqual(before);
+    for (const expr of ['1.0 / 0.0', '[0.0 / 0.0]', '-9223372036854775808 / -1', '-9223372036854775808 % -1']) {
+      const res = await alice.post(`/rooms/${room}/eval`, { expr });
+      expectD2(res, 'cel_error', { field: 'expr', expression: expr });
+      expect(res.body.detail).toMatch(/JSON cannot hold|overflow/);
+    }
+    expect((await alice.post(`/rooms/${room}/eval`, { expr: '1.0 / 0.0 > 0.0' })).body.value).toBe(true);
+    const result = { id: 'inf_result', writes: [{ key: 'inf_ran', value: true }], result: '1.0 / 0.0' };
+    expect((await register(result)).status).toBe(201);
+    const ran = await alice.invoke(room, 'inf_result');
+    expect(ran.status).toBe(200);
+    expect(ran.body.result).toEqual({ _error: expect.stringContaining('JSON cannot hold') });
+    expect((await alice.invoke(room, '_register_view', { id: 'inf_view', expr: '1.0 / 0.0' })).status).toBe(201);
+    expect((await alice.context(room, '?only=views')).body.views.inf_view).toEqual({ _error: expect.stringContaining('JSON cannot hold') });
+    await alice.invoke(room, '_delete_view', { id: 'inf_view' });
+    await expectStillServing(anon, alice, room);
+  });
+
   it('after a restart, nothing from the failed requests is there and the server still serves', async () => {
     const before = await roomSnapshot(admin, alice, room);
     const { dataDir } = server;

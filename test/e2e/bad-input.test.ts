@@ -259,6 +259,27 @@ describe('bad input (real server, SQLite)', () => {
     await expectStillServing(anon, alice, room);
   });
 
+  it('a regex RE2 cannot run (lookaround, back-reference) is 400 invalid_cel everywhere; hostile patterns RE2 runs answer at once', async () => {
+    const stall = `"${'a'.repeat(300)}".matches("(?=a*a*a*b)")`;
+    const refused = await alice.post(`/rooms/${room}/eval`, { expr: stall });
+    expectD2(refused, 'invalid_cel', { field: 'expr', stage: 'check' });
+    expect(refused.body.detail).toContain('lookaround');
+    expect(refused.body.hint).toContain('RE2');
+    expectD2(await alice.post(`/rooms/${room}/eval`, { expr: '"aa".matches("^(a)\\\\1$")' }), 'invalid_cel', { field: 'expr' });
+    expectD2(await alice.invoke(room, '_register_view', { id: 'stall', expr: stall }), 'invalid_cel', { field: 'expr' });
+    expectD2(await alice.invoke(room, '_register_action', { id: 'stall', if: stall }), 'invalid_cel', { field: 'if' });
+    expectD2(await alice.get(`/rooms/${room}/wait?condition=${encodeURIComponent(stall)}&timeout=1`), 'invalid_cel');
+    const hostile = `"${'a'.repeat(900)}!"`;
+    const [backtracks, health] = await Promise.all([
+      alice.post(`/rooms/${room}/eval`, { expr: `${hostile}.matches("^(a+)+$") || ${hostile}.matches("^(a|aa)+$")` }),
+      anon.get('/healthz'),
+    ]);
+    expect(backtracks.status, JSON.stringify(backtracks.body)).toBe(200);
+    expect(backtracks.body.value).toBe(false);
+    expect(health.status).toBe(200);
+    await expectStillServing(anon, alice, room);
+  });
+
   it('a runaway expression is stopped with 400 cel_cost_exceeded while other requests are served', async () => {
     expectD2(await alice.post(`/rooms/${room}/eval`, { expr: RUNAWAY }), 'cel_cost_exceeded', { field: 'expr' });
 

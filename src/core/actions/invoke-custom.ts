@@ -1,6 +1,6 @@
 // Invoking a custom action (sync-core §5.6 under D7, D11, D12, D14): checks, writes, cooldown,
 // result. Everything is decided against one snapshot; the service commits the batch. Pure.
-import { compileCel, evaluationError, hintFor, runCel, fromCel, toCel, type CelValue, type Outcome } from '../cel/index.js';
+import { compileCel, evaluationError, hintFor, runCel, jsonOutcome, toCel, type CelMap, type Outcome } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { earliestPending, nextEntry } from '../room/entries.js';
@@ -32,7 +32,7 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
     }
   }
   const params = checkParams(action.params, given);
-  const celParams = toCel(params) as Record<string, CelValue>;
+  const celParams = toCel(params) as CelMap;
   const context = session.context(null, celParams);
   if (action.if) {
     const outcome = runCel(compileCel(action.if, 'if'), context);
@@ -116,8 +116,8 @@ function cooldownChange(env: InvokeEnv, action: ActionRecord) {
 }
 
 // The result sees the state after the writes; a failing result does not undo them.
-function resultValue(room: RoomState, authority: Reader, self: string, action: ActionRecord, params: Record<string, CelValue>, now: number, scrub: boolean): Json {
+function resultValue(room: RoomState, authority: Reader, self: string, action: ActionRecord, params: CelMap, now: number, scrub: boolean): Json {
   const session = new ReadSession(room, authority, now, { self });
-  const outcome = runCel(compileCel(action.result!, 'result'), session.context(null, params));
-  return outcome.ok ? fromCel(outcome.value) : { _error: scrub ? HIDDEN_DETAIL : outcome.error.detail };
+  const outcome = jsonOutcome(runCel(compileCel(action.result!, 'result'), session.context(null, params)));
+  return outcome.ok ? outcome.value : { _error: scrub ? HIDDEN_DETAIL : outcome.error.detail };
 }

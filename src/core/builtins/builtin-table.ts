@@ -1,5 +1,5 @@
 // The six built-in actions of seed 000: how they are listed and which function runs each. Pure.
-import type { JsonObject } from '../json.js';
+import { ownValue, type JsonObject } from '../json.js';
 import type { InvocationOutcome, InvokeEnv } from '../actions/invocation.js';
 import { help } from '../help/help.js';
 import { deleteAction, deleteView } from './delete-record.js';
@@ -63,7 +63,7 @@ export const BUILTIN_IDS: readonly string[] = Object.keys(BUILTINS);
 
 /** The built-in that handles this id, if any; a custom `help` action replaces the built-in. */
 export function builtinFor(id: string, hasCustom: (id: string) => boolean): Builtin | undefined {
-  const builtin = BUILTINS[id];
+  const builtin = ownValue(BUILTINS, id);
   if (!builtin) return undefined;
   if (id === 'help' && hasCustom('help')) return undefined;
   return builtin;

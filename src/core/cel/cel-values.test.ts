@@ -4,7 +4,7 @@ import { celContext } from '../../../test/support/cel-context.js';
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
 import { runCel } from './evaluate.js';
-import { fromCel, toCel } from './cel-values.js';
+import { fromCel, lazyCelMap, toCel } from './cel-values.js';
 
 function evalRaw(source: string, shared: Record<string, unknown> = {}): unknown {
   const context = celContext(shared);
@@ -31,10 +31,11 @@ describe('toCel', () => {
     expect(toCel(undefined)).toBe(undefined);
   });
 
-  it('converts nested lists and maps recursively into new containers', () => {
+  it('converts nested lists and maps recursively into new containers, objects into Maps', () => {
     const input = { a: [1, 2.5, { b: 3 }], c: { d: [4] }, e: 'x' };
-    const out = toCel(input) as Record<string, unknown>;
-    expect(out).toEqual({ a: [1n, 2.5, { b: 3n }], c: { d: [4n] }, e: 'x' });
+    const out = toCel(input) as Map<string, unknown>;
+    const map = (entries: Array<[string, unknown]>) => new Map(entries);
+    expect(out).toEqual(map([['a', [1n, 2.5, map([['b', 3n]])]], ['c', map([['d', [4n]]])], ['e', 'x']]));
     expect(out).not.toBe(input);
     expect(input.a[0]).toBe(1); // the input is not mutated
   });
@@ -117,12 +118,34 @@ describe('fromCel', () => {
 
   it('keeps a JSON key named __proto__ as an ordinary key both ways', () => {
     const input = JSON.parse('{"__proto__": {"n": 1}, "a": 2}') as Record<string, unknown>;
-    const cel = toCel(input as never) as Record<string, unknown>;
-    expect(Object.keys(cel)).toEqual(['__proto__', 'a']);
-    expect(Object.getPrototypeOf(cel)).toBe(Object.prototype);
+    const cel = toCel(input as never) as Map<string, unknown>;
+    expect([...cel.keys()]).toEqual(['__proto__', 'a']);
     const back = fromCel(cel) as Record<string, unknown>;
     expect(JSON.stringify(back)).toBe('{"__proto__":{"n":1},"a":2}');
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+  });
+
+  it('gives keys named like Object.prototype members no special meaning in CEL', () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf'];
+    const shared = JSON.parse(`{${names.map((n, i) => `"${n}": {"${n}": ${i}}`).join(', ')}}`) as Record<string, unknown>;
+    for (const [i, name] of names.entries()) {
+      expect(asJson(`state._shared["${name}"]["${name}"]`, shared), name).toBe(i);
+      expect(asJson(`"${name}" in state._shared && state._shared.size() == ${names.length}`, shared), name).toBe(true);
+      expect(asJson(`state._shared.exists(k, k == "${name}")`, shared), name).toBe(true);
+      expect(asJson(`"${name}" in state._shared.other`, { other: { x: 1 } }), name).toBe(false);
+    }
+    expect(asJson('state._shared.keys()', shared)).toEqual(names);
+    expect(asJson('state._shared.values().size()', shared)).toBe(names.length);
+    expect(asJson('has(state._shared.constructor) && has(state._shared.toString)', shared)).toBe(true);
+    expect(asJson('has(state._shared.constructor)', {})).toBe(false);
+    expect(JSON.stringify(fromCel(evalRaw('state._shared', shared)))).toBe(JSON.stringify(shared));
+  });
+
+  it('keeps such keys in map literals (cel-js alone drops constructor, __proto__ and prototype)', () => {
+    expect(JSON.stringify(asJson('{"constructor": 1, "__proto__": 2, "prototype": 3, "toString": 4}'))).toBe('{"constructor":1,"__proto__":2,"prototype":3,"toString":4}');
+    expect(asJson('"constructor" in {"constructor": 1} && {"constructor": 1}.constructor == 1')).toBe(true);
+    expect(asJson('{"a": {"b": 2}}.a.b + {1: 5}[1]')).toBe(7);
+    expect(asJson('{"a": 1} == state._shared && {}.size() == 0', { a: 1 })).toBe(true);
   });
 
   it('maps undefined to null', () => {
@@ -130,3 +153,22 @@ describe('fromCel', () => {
   });
 });
 
+
+describe('lazyCelMap', () => {
+  it('is a Map whose values are computed only when read, by get, iteration or CEL', () => {
+    const computed: string[] = [];
+    const map = lazyCelMap(['a', 'constructor'], (key) => (computed.push(key), `${key}!`));
+    expect(map).toBeInstanceOf(Map);
+    expect(map.size).toBe(2);
+    expect(computed).toEqual([]);
+    expect(map.get('constructor')).toBe('constructor!');
+    expect(map.get('missing')).toBeUndefined();
+    expect(computed).toEqual(['constructor']);
+    expect([...map]).toEqual([['a', 'a!'], ['constructor', 'constructor!']]);
+    expect([...map.values()]).toEqual(['a!', 'constructor!']);
+    const context = { ...celContext(), views: map };
+    const outcome = runCel(compileCel('views["a"] + views.constructor + string(views.size())', 'expr'), context);
+    expect(outcome).toEqual({ ok: true, value: 'a!constructor!2' });
+    expect(fromCel(map)).toEqual({ a: 'a!', constructor: 'constructor!' });
+  });
+});

@@ -1,9 +1,37 @@
 // Conversion between JSON values and CEL runtime values (D5). Pure.
-// Whole JSON numbers become CEL ints (BigInt); every other number is a double.
+// Whole JSON numbers become CEL ints (BigInt); every other number is a double. JSON objects
+// become `Map`s: cel-js types a plain object by its `constructor` property, so a key named
+// `constructor` (or `toString`, …) on a plain object breaks every expression that touches it,
+// while a Map's keys never meet Object.prototype. Every map of user-chosen names that reaches
+// CEL (scopes, keys, agents, views, actions, params) is therefore a Map.
 import { Optional } from '@marcbachmann/cel-js';
 import type { Json } from '../json.js';
 
 export type CelValue = unknown;
+export type CelMap = Map<string, CelValue>;
+
+const mapGet = Map.prototype.get;
+
+/**
+ * A CEL map whose values are computed on first read (views are evaluated only if read). It is a
+ * real Map, so cel-js types it as a map; reads through get, iteration and `in` resolve values.
+ */
+export function lazyCelMap(keys: Iterable<string>, compute: (key: string) => CelValue): CelMap {
+  const map: CelMap = new Map();
+  for (const key of keys) map.set(key, undefined);
+  const resolve = (key: string): CelValue => (map.has(key) ? compute(key) : mapGet.call(map, key));
+  function* entries(): Generator<[string, CelValue]> {
+    for (const key of map.keys()) yield [key, resolve(key)];
+  }
+  Object.defineProperties(map, {
+    get: { value: resolve },
+    entries: { value: entries },
+    [Symbol.iterator]: { value: entries },
+    values: { value: () => [...entries()].map(([, v]) => v)[Symbol.iterator]() },
+    forEach: { value: (fn: (value: CelValue, key: string, m: CelMap) => void) => { for (const [k, v] of entries()) fn(v, k, map); } },
+  });
+  return map;
+}
 
 // Plain assignment would set the prototype for a JSON key named `__proto__`; keep it an own key.
 function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
@@ -13,23 +41,29 @@ function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
 // CEL ints are int64: a whole number outside that range can only be a double.
 const INT64_LIMIT = 2 ** 63;
 
-/** JSON → CEL: integral numbers become BigInt, recursively. Returns new containers. */
+/** JSON → CEL: integral numbers become BigInt and objects Maps, recursively. Returns new containers. */
 export function toCel(value: Json | undefined): CelValue {
   if (typeof value === 'number') return Number.isInteger(value) && value >= -INT64_LIMIT && value < INT64_LIMIT ? BigInt(value) : value;
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(toCel);
-  const out: Record<string, CelValue> = {};
-  for (const key of Object.keys(value)) setOwn(out, key, toCel(value[key]));
+  const out: CelMap = new Map();
+  for (const key of Object.keys(value)) out.set(key, toCel(value[key]));
   return out;
 }
 
-/** CEL → JSON: BigInt and CEL wrapper types become plain JSON, recursively. */
+/** A CEL result JSON cannot carry: a double that is infinite or NaN (`1.0 / 0.0`). */
+export class NotJson extends Error {
+  readonly code = 'not_json';
+}
+
+/** CEL → JSON: BigInt and CEL wrapper types become plain JSON, recursively; throws NotJson on Infinity or NaN. */
 export function fromCel(value: CelValue): Json {
   switch (typeof value) {
     case 'bigint':
       return Number(value);
     case 'number':
-      return Number.isFinite(value) ? value : String(value);
+      if (!Number.isFinite(value)) throw new NotJson(`the result contains the double ${value}, which JSON cannot hold`);
+      return value;
     case 'string':
     case 'boolean':
       return value;

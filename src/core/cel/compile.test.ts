@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SyncError } from '../errors.js';
 import { compileCel, compileStored } from './compile.js';
 import { CEL_LIMITS } from './environment.js';
+import { runCel } from './evaluate.js';
+import { celContext } from '../../../test/support/cel-context.js';
 
 /** The SyncError compileCel throws for `source`, as its D2 wire body. */
 function invalid(source: unknown, field = 'if', options: { boolean?: boolean } = {}): Record<string, unknown> {
@@ -162,22 +164,42 @@ describe('compileCel: matches()', () => {
     expectShape(invalid('"a".matches("^" + "a")', 'if'), 'if', 'check');
   });
 
-  it('refuses catastrophic-backtracking patterns, anywhere in the expression', () => {
-    const body = invalid('"aaa".matches("^(a+)+$")', 'if');
+  it('refuses lookarounds, which RE2 cannot run, anywhere in the expression, with a hint', () => {
+    const body = invalid(`"${'a'.repeat(300)}".matches("(?=a*a*a*b)")`, 'if');
     expectShape(body, 'if', 'check');
-    expect(body.detail).toContain('(a+)+');
-    expectShape(invalid('[1].exists(x, "b".matches("(x*y?)*"))', 'if'), 'if', 'check');
+    expect(body.detail).toContain('(?=a*a*a*b)');
+    expect(body.detail).toContain('lookaround');
+    expect(body.hint).toContain('RE2');
+    expectShape(invalid('[1].exists(x, "b".matches("x(?!y)"))', 'if'), 'if', 'check');
   });
 
   it('refuses invalid patterns and back-references with a hint that fits', () => {
     const broken = invalid('"a".matches("(")', 'if');
     expectShape(broken, 'if', 'check');
-    expect(broken.detail).toContain('not a valid regular expression');
-    expect(broken.hint).not.toContain('repeated group');
+    expect(broken.detail).toContain('not a valid RE2 regular expression');
+    expect(broken.hint).toContain('RE2 syntax');
     const backref = invalid('"aa".matches("^(a)\\\\1$")', 'if');
     expectShape(backref, 'if', 'check');
     expect(backref.detail).toContain('back-reference');
-    expect(backref.hint).not.toContain('repeated group');
+    expect(backref.hint).toContain('Back-references');
+  });
+
+  it('runs patterns that backtrack catastrophically in JavaScript on RE2, with the right answer', () => {
+    const hostile = `"${'a'.repeat(3000)}!"`;
+    const run = (source: string) => runCel(compileCel(source, 'expr'), celContext({ n: 1, s: 'x' }));
+    expect(run(`${hostile}.matches("^(a+)+$")`)).toEqual({ ok: true, value: false });
+    expect(run(`${hostile}.matches("^(a|aa)+!$")`)).toEqual({ ok: true, value: true });
+    expect(run(`self.matches("^a(l)ice$")`)).toEqual({ ok: true, value: true });
+    expect(run('state._shared.s.matches("x")')).toEqual({ ok: true, value: true });
+    expect(run('state._shared.n.matches("x")')).toMatchObject({ ok: false, error: { code: 'no_matching_overload' } });
+  });
+
+  it('charges each match to the evaluation budget, in proportion to input length and pattern size', () => {
+    const long = `"${'a'.repeat(3000)}"`;
+    const cheap = compileCel(`${long}.matches("b")`, 'expr');
+    const dear = compileCel(`${long}.matches("(?:[a-z]{90}b){10}")`, 'expr');
+    expect(runCel(cheap, celContext(), 1000)).toEqual({ ok: true, value: false });
+    expect(runCel(dear, celContext(), 1000)).toMatchObject({ ok: false, error: { costExceeded: true } });
   });
 });
 

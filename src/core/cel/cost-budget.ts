@@ -38,6 +38,11 @@ export function withBudget<T>(budget: number, fn: () => T): T {
   }
 }
 
+/** Spend `units` of the running evaluation's budget (a no-op outside one). */
+export function chargeCost(units: number): void {
+  spend(units);
+}
+
 type IterContext = { setIterValue(value: unknown, evaluator: unknown): unknown };
 type AstNode = { op: string };
 type EvaluatorLike = { run(ast: AstNode, ctx: unknown): unknown; tryEval(ast: AstNode, ctx: unknown): unknown };

@@ -1,5 +1,8 @@
 // The one CEL environment of agent-sync (D5): declared variables, numeric mixing, helpers,
-// structural limits and the cost hook. Pure: imports only cel-js.
+// structural limits and the cost hook. Pure: imports only cel-js. cel-js's built-in overloads
+// cannot be replaced, so compile.ts completes them on every checked AST: `matches()` runs on
+// RE2 (regex.ts) and int64 division, modulo, negation and int() get their overflow checks
+// (int64.ts).
 import { Environment } from '@marcbachmann/cel-js';
 import { installCostHook } from './cost-budget.js';
 
@@ -34,7 +37,7 @@ function registerNumericMixing(env: Environment): void {
 
 function registerHelpers(env: Environment): void {
   env.registerFunction('map.keys(): list<dyn>', (m: unknown) => mapKeys(m));
-  env.registerFunction('map.values(): list<dyn>', (m: unknown) => mapKeys(m).map((k) => (m as Record<string, unknown>)[k]));
+  env.registerFunction('map.values(): list<dyn>', (m: unknown) => (m instanceof Map ? [...m.values()] : mapKeys(m).map((k) => (m as Record<string, unknown>)[k])));
 }
 
 function mapKeys(m: unknown): string[] {

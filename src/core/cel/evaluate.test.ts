@@ -198,6 +198,65 @@ describe('integer overflow', () => {
   });
 });
 
+describe('int64 semantics: every overflow is an error (cel-spec)', () => {
+  const MIN = '-9223372036854775808';
+  const failure = (source: string, shared: Record<string, Json> = {}) => runCel(compileCel(source, 'expr'), context({ shared }));
+
+  it('refuses MIN / -1, MIN % -1 and -MIN, literal or stored, with code numeric_overflow', () => {
+    for (const source of [`${MIN} / -1`, `${MIN} % -1`, `-(${MIN})`, 'state._shared.min / -1', 'state._shared.min % -1', '-state._shared.min']) {
+      expect(failure(source, { min: -(2 ** 63) }), source).toMatchObject({ ok: false, error: { code: 'numeric_overflow', detail: expect.stringContaining('overflow') } });
+    }
+    for (const source of ['9223372036854775807 + 1', `${MIN} - 1`, '4611686018427387904 * 2']) {
+      expect(failure(source), source).toMatchObject({ ok: false, error: { code: 'numeric_overflow' } });
+    }
+  });
+
+  it('refuses int() of a double outside the int64 range', () => {
+    for (const source of ['int(9.3e18)', 'int(-9.3e18)', 'int(1e300)']) {
+      expect(failure(source), source).toMatchObject({ ok: false, error: { code: 'numeric_overflow' } });
+    }
+  });
+
+  it('keeps the neighbouring cases exact', () => {
+    expect(json(`${MIN} / 1 == ${MIN}`)).toBe(true);
+    expect(json(`${MIN} % 1`)).toBe(0);
+    expect(json('7 % -1')).toBe(0);
+    expect(json('-9 / -1')).toBe(9);
+    expect(json('-(-5)')).toBe(5);
+    expect(json('int(-3.7)')).toBe(-3);
+    expect(json(`(${MIN} / -1 == 0) || true`)).toBe(true);
+  });
+
+  it('gives an overflow a cel_error with the double() hint', () => {
+    expect(() => json(`${MIN} / -1`)).toThrow(SyncError);
+    try {
+      json(`${MIN} / -1`);
+    } catch (error) {
+      expect((error as SyncError).toBody()).toMatchObject({ error: 'cel_error', detail: expect.stringContaining('overflow'), hint: expect.stringContaining('double()') });
+    }
+  });
+});
+
+describe('results JSON cannot hold', () => {
+  it('are a cel_error with a hint, never the string "Infinity"', () => {
+    for (const source of ['1.0 / 0.0', '-1.0 / 0.0', '0.0 / 0.0', '[1, 1.0 / 0.0]', '{"a": 0.0 / 0.0}', 'double("inf")', '1e308 * 10.0']) {
+      let caught: unknown;
+      try {
+        json(source);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, source).toBeInstanceOf(SyncError);
+      expect((caught as SyncError).toBody(), source).toMatchObject({ error: 'cel_error', detail: expect.stringMatching(/(Infinity|NaN), which JSON cannot hold/), hint: expect.stringContaining('JSON has no Infinity') });
+    }
+  });
+
+  it('may still be used inside an expression', () => {
+    expect(json('1.0 / 0.0 > 1e308')).toBe(true);
+    expect(json('0.0 / 0.0 == 0.0 / 0.0')).toBe(false);
+  });
+});
+
 describe('evaluationError', () => {
   it('maps a cost failure to cel_cost_exceeded and anything else to cel_error', () => {
     const cost = evaluationError({ code: 'cost', detail: 'too much', costExceeded: true }, 'expr', 'x', { key: 'k' });

@@ -3,10 +3,11 @@ import { SyncError } from '../errors.js';
 import type { Json } from '../json.js';
 import type { CompiledExpression } from './compile.js';
 import { CostExceeded, DEFAULT_STEP_BUDGET, withBudget } from './cost-budget.js';
-import { fromCel } from './cel-values.js';
+import { fromCel, NotJson } from './cel-values.js';
 import { hintFor } from './hints.js';
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: EvalFailure };
+export type JsonOutcome = { ok: true; value: Json } | { ok: false; error: EvalFailure };
 
 export interface EvalFailure {
   readonly code: string;
@@ -29,11 +30,22 @@ export function holds(compiled: CompiledExpression, context: object): boolean {
   return outcome.ok && outcome.value === true;
 }
 
+/** An outcome as JSON: a result JSON cannot hold (Infinity, NaN) becomes a failure, never a string. */
+export function jsonOutcome(outcome: Outcome): JsonOutcome {
+  if (!outcome.ok) return outcome;
+  try {
+    return { ok: true, value: fromCel(outcome.value) };
+  } catch (error) {
+    if (error instanceof NotJson) return { ok: false, error: { code: error.code, detail: error.message, costExceeded: false } };
+    throw error;
+  }
+}
+
 /** Evaluate to JSON, or throw the SyncError a failed evaluation means for this field. */
 export function evaluateToJson(compiled: CompiledExpression, context: object, field: string, extra: Record<string, unknown> = {}): Json {
-  const outcome = runCel(compiled, context);
+  const outcome = jsonOutcome(runCel(compiled, context));
   if (!outcome.ok) throw evaluationError(outcome.error, field, compiled.source, extra);
-  return fromCel(outcome.value);
+  return outcome.value;
 }
 
 export function evaluationError(failure: EvalFailure, field: string, expression: string, extra: Record<string, unknown> = {}): SyncError {

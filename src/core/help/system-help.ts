@@ -1,5 +1,5 @@
 // The system help namespace: every key, its content, and the content's version hash. Pure.
-import type { Json } from '../json.js';
+import { ownValue, type Json } from '../json.js';
 import type { Hasher } from '../ports/hasher.js';
 import { STANDARD_LIBRARY } from './standard-library.js';
 import { GUIDE } from './texts/guide.js';
@@ -41,7 +41,7 @@ export const SYSTEM_HELP_KEYS: readonly string[] = ['index', ...Object.keys(CONT
 
 export function systemHelp(key: string): Json | undefined {
   if (key === 'index') return { description: 'agent-sync help: keyed guidance for agents', keys: DESCRIPTIONS };
-  return CONTENT[key];
+  return ownValue(CONTENT, key);
 }
 
 const versions = new Map<string, string>();

@@ -1,6 +1,6 @@
 // Assemble the GET /context response (sync-core §11 under D7, D9). Pure: the service supplies
 // the messages and audit records it fetched, this file only arranges what the reader may see.
-import type { Json, JsonObject } from '../json.js';
+import { ownValue, setOwn, type Json, type JsonObject } from '../json.js';
 import { BUILTINS, BUILTIN_IDS } from '../builtins/builtin-table.js';
 import { messageJson } from '../builtins/send-message.js';
 import { contestedTargets } from '../actions/contest.js';
@@ -58,7 +58,7 @@ function stateSection(session: ReadSession, q: ContextQuery, inputs: ContextInpu
   if (q.include.includes('_actions')) state._actions = recordMap(session.visibleActions().map((a) => [a.id, encodeAction(a)]));
   if (q.include.includes('_views')) state._views = recordMap(session.visibleViews().map((v) => [v.id, encodeView(v)]));
   if (q.include.includes('_agents')) {
-    state._agents = recordMap([...room.agents.values()].filter((a) => a.id in room.celAgents).map((a) => [a.id, agentRecordFor(a, session)]));
+    state._agents = recordMap([...room.agents.values()].filter((a) => room.celAgents.has(a.id)).map((a) => [a.id, agentRecordFor(a, session)]));
   }
   if (q.include.includes('_messages')) state._messages = recordMap(inputs.recent.map((m) => [String(m.seq), messageJson(m)]));
   if (q.include.includes('_audit')) state._audit = recordMap(inputs.audit.map((r) => [String(r.seq), visibleLogRecord(r, reader)]));
@@ -85,7 +85,7 @@ function viewsSection(session: ReadSession): JsonObject {
 
 function agentsSection(session: ReadSession): JsonObject {
   const agents: JsonObject = {};
-  for (const agent of session.room.agents.values()) if (agent.id in session.room.celAgents) agents[agent.id] = agentPublic(agent);
+  for (const agent of session.room.agents.values()) if (session.room.celAgents.has(agent.id)) agents[agent.id] = agentPublic(agent);
   return agents;
 }
 
@@ -120,8 +120,8 @@ function applyOnly(out: Record<string, unknown>, only: string[]): Record<string,
     if (section.startsWith('state.')) {
       const scope = section.slice('state.'.length);
       const state = (shaped.state ?? (shaped.state = {})) as JsonObject;
-      state[scope] = ((out.state as JsonObject)[scope] as Json) ?? {};
-    } else if (section in out) shaped[section] = out[section];
+      setOwn(state, scope, ownValue(out.state as JsonObject, scope) ?? {});
+    } else if (Object.hasOwn(out, section)) shaped[section] = out[section];
   }
   if (out.self) shaped.self = out.self;
   return shaped;

@@ -1,7 +1,7 @@
 // Resolve what depends on timers and `enabled` expressions: conditional entries and agents.
 // Each is evaluated with the authority it was written under (not the reader's), so the result
 // is the same for every reader and is computed once per change. Pure.
-import { toCel, type CelValue } from '../cel/index.js';
+import { toCel, type CelMap } from '../cel/index.js';
 import type { RoomState } from '../room/room-state.js';
 import { timerBoundary, timerLive } from '../room/timers.js';
 import type { AgentRecord, Entry } from '../room/model.js';
@@ -40,14 +40,14 @@ function resolveEntries(room: RoomState, now: number): void {
   }
 }
 
-function resolveAgents(room: RoomState, now: number): Record<string, CelValue> {
-  const out: Record<string, CelValue> = {};
+function resolveAgents(room: RoomState, now: number): CelMap {
+  const out: CelMap = new Map();
   for (const agent of room.agents.values()) {
     if (agent.enabled) {
       const session = new ReadSession(room, authority(agent.enabledAuthority), now, { bare: true });
       if (!holdsStored(agent.enabled, 'enabled', session.context())) continue;
     }
-    out[agent.id] = agentCel(agent);
+    out.set(agent.id, agentPublic(agent));
   }
   return out;
 }
@@ -63,10 +63,6 @@ export function agentPublic(agent: AgentRecord) {
   };
 }
 
-function agentCel(agent: AgentRecord): CelValue {
-  return agentPublic(agent);
-}
-
 // `*` is the admin authority; otherwise an agent id, or null for the public view.
 function authority(id: string | null) {
   return id === '*' ? { agentId: null, admin: true } : { agentId: id, admin: false };
@@ -75,5 +71,5 @@ function authority(id: string | null) {
 /** Whether an agent is currently present (its `enabled` holds). */
 export function agentPresent(room: RoomState, agentId: string, now: number): boolean {
   ensureDerived(room, now);
-  return agentId in room.celAgents;
+  return room.celAgents.has(agentId);
 }

@@ -1,6 +1,6 @@
 // One reader's view of a room at one instant: lazily built CEL contexts, views evaluated with
 // their registrar's authority (D7), actions filtered by `enabled`, timers and cooldowns. Pure.
-import { compileStored, holds, runCel, fromCel, type CelValue, type CompiledExpression, type Outcome } from '../cel/index.js';
+import { compileStored, holds, lazyCelMap, runCel, jsonOutcome, type CelMap, type CompiledExpression, type Outcome } from '../cel/index.js';
 import type { RoomState } from '../room/room-state.js';
 import type { ActionRecord, ViewRecord } from '../room/model.js';
 import { SHARED } from '../room/model.js';
@@ -9,8 +9,6 @@ import { ADMIN_READER, PUBLIC_READER, agentReader, canReadScope, isAgentScope, i
 import { ensureDerived } from './derived.js';
 import { cachedView, readerIndependent, rememberView } from './view-cache.js';
 import { HIDDEN_DETAIL } from '../actions/scrub.js';
-
-type CelMap = Record<string, CelValue>;
 
 export interface SessionOptions {
   /** Evaluate without views, actions and message counters (entry and agent `enabled`). */
@@ -60,24 +58,27 @@ export class ReadSession {
     const memoKey = extra ?? '';
     const memo = this.states.get(memoKey);
     if (memo) return memo;
-    const state: CelMap = { [SHARED]: {} };
+    const state: CelMap = new Map([[SHARED, EMPTY]]);
     for (const [scope, values] of this.room.celScopes) {
-      if (isStateScope(scope) && canReadScope(this.reader, scope)) state[scope] = values;
+      if (isStateScope(scope) && canReadScope(this.reader, scope)) state.set(scope, values);
     }
     const own = this.reader.agentId;
-    if (own) state[own] = this.room.celScopes.get(own) ?? {};
+    if (own) state.set(own, this.room.celScopes.get(own) ?? EMPTY);
     const self = this.self;
-    if (self && isAgentScope(self) && canReadScope(this.reader, self)) state.self = state[self] = this.room.celScopes.get(self) ?? {};
-    if (extra && isAgentScope(extra) && !(extra in state)) state[extra] = this.room.celScopes.get(extra) ?? {};
+    if (self && isAgentScope(self) && canReadScope(this.reader, self)) {
+      const mine = this.room.celScopes.get(self) ?? EMPTY;
+      state.set(self, mine).set('self', mine);
+    }
+    if (extra && isAgentScope(extra) && !state.has(extra)) state.set(extra, this.room.celScopes.get(extra) ?? EMPTY);
     this.states.set(memoKey, state);
     return state;
   }
 
   /** A CEL evaluation context; `views` and `actions` are computed only if the expression reads them. */
-  context(extra: string | null = null, params: CelMap = {}): object {
+  context(extra: string | null = null, params: CelMap = EMPTY): object {
     const bare = this.options.bare === true;
-    const views = () => (bare ? {} : this.views());
-    const actions = () => (bare ? {} : this.actions());
+    const views = () => (bare ? EMPTY : this.views());
+    const actions = () => (bare ? EMPTY : this.actions());
     return {
       state: this.state(extra),
       get views() {
@@ -143,8 +144,8 @@ export class ReadSession {
 
   /** Plain-JSON view value, or `{_error}` when it failed. */
   viewJson(view: ViewRecord) {
-    const outcome = this.viewValue(view);
-    return outcome.ok ? fromCel(outcome.value) : this.viewError(view, outcome.error.detail);
+    const outcome = jsonOutcome(this.viewValue(view));
+    return outcome.ok ? outcome.value : this.viewError(view, outcome.error.detail);
   }
 
   // A failing view must not quote its registrar's private data to other readers (D9).
@@ -155,17 +156,12 @@ export class ReadSession {
 
   private views(): CelMap {
     if (this.viewsObj) return this.viewsObj;
-    const obj: CelMap = {};
-    for (const view of this.visibleViews()) {
-      Object.defineProperty(obj, view.id, {
-        enumerable: true,
-        get: () => {
-          const outcome = this.viewValue(view);
-          return outcome.ok ? outcome.value : this.viewError(view, outcome.error.detail);
-        },
-      });
-    }
-    return (this.viewsObj = obj);
+    const visible = new Map(this.visibleViews().map((view) => [view.id, view]));
+    return (this.viewsObj = lazyCelMap(visible.keys(), (id) => {
+      const view = visible.get(id)!;
+      const outcome = this.viewValue(view);
+      return outcome.ok ? outcome.value : this.viewError(view, outcome.error.detail);
+    }));
   }
 
   /** Custom actions visible to this reader: live timers, no cooldown, `enabled` true (D14). */
@@ -194,17 +190,17 @@ export class ReadSession {
 
   private actions(): CelMap {
     if (this.actionsObj) return this.actionsObj;
-    const obj: CelMap = {};
+    const map: CelMap = new Map();
     for (const action of this.visibleActions()) {
       const available = () => this.actionAvailable(action);
-      obj[action.id] = {
+      map.set(action.id, {
         enabled: true,
         get available() {
           return available();
         },
-      };
+      });
     }
-    return (this.actionsObj = obj);
+    return (this.actionsObj = map);
   }
 }
 
@@ -213,6 +209,9 @@ export function holdsStored(source: string, field: string, context: object): boo
   const compiled: CompiledExpression | null = compileStored(source, field);
   return compiled !== null && holds(compiled, context);
 }
+
+/** An empty CEL map shared by every context (never written to). */
+const EMPTY: CelMap = new Map();
 
 const ZERO_MESSAGES = Object.freeze({ count: 0n, unread: 0n, directed_unread: 0n });
 

@@ -1,5 +1,5 @@
 // The entries a reader may see, as plain JSON (D7, D9): one walk shared by context, wait and poll.
-import { setOwn, type JsonObject } from '../json.js';
+import { ownChild, setOwn, type JsonObject } from '../json.js';
 import type { Entry } from '../room/model.js';
 import { canReadScope, isStateScope } from './policy.js';
 import type { ReadSession } from './read-session.js';
@@ -9,7 +9,7 @@ export function* readableEntries(session: ReadSession): Generator<Entry> {
   const { room, reader } = session;
   for (const [scope, visible] of room.celScopes) {
     if (!isStateScope(scope) || !canReadScope(reader, scope)) continue;
-    for (const key of Object.keys(visible)) yield room.entry(scope, key)!;
+    for (const key of visible.keys()) yield room.entry(scope, key)!;
   }
 }
 
@@ -17,8 +17,7 @@ export function* readableEntries(session: ReadSession): Generator<Entry> {
 export function readableVersions(session: ReadSession): JsonObject {
   const out: JsonObject = {};
   for (const e of readableEntries(session)) {
-    const scope = (out[e.scope] ?? (out[e.scope] = {})) as JsonObject;
-    setOwn(scope, e.key, { version: e.version, revision: e.revision });
+    setOwn(ownChild(out, e.scope), e.key, { version: e.version, revision: e.revision });
   }
   return out;
 }
@@ -27,10 +26,9 @@ export function readableVersions(session: ReadSession): JsonObject {
 export function readableState(session: ReadSession): JsonObject {
   const state: JsonObject = {};
   for (const entry of readableEntries(session)) {
-    const scope = (state[entry.scope] ?? (state[entry.scope] = {})) as JsonObject;
-    setOwn(scope, entry.key, entry.value);
+    setOwn(ownChild(state, entry.scope), entry.key, entry.value);
   }
   const own = session.reader.agentId;
-  if (own) state.self = state[own] ?? (state[own] = {});
+  if (own) state.self = ownChild(state, own);
   return state;
 }

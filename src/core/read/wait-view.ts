@@ -1,13 +1,13 @@
 // The parts of a wait response chosen with `include` (sync-core §12.3). Pure.
-import { fromCel, runCel, type CompiledExpression } from '../cel/index.js';
+import { jsonOutcome, runCel, type CompiledExpression } from '../cel/index.js';
 import type { JsonObject } from '../json.js';
 import { agentPublic } from './derived.js';
 import { readableState } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
 
 export function waitParts(session: ReadSession, condition: CompiledExpression, include: string[]): Record<string, unknown> {
-  const outcome = runCel(condition, session.context());
-  const out: Record<string, unknown> = { value: outcome.ok ? fromCel(outcome.value) : { _error: outcome.error.detail } };
+  const outcome = jsonOutcome(runCel(condition, session.context()));
+  const out: Record<string, unknown> = { value: outcome.ok ? outcome.value : { _error: outcome.error.detail } };
   for (const part of include) {
     if (part === 'state') out.state = readableState(session);
     else if (part.startsWith('state.')) out.state = readableState(session)[part.slice('state.'.length)] ?? {};
@@ -21,6 +21,6 @@ export function waitParts(session: ReadSession, condition: CompiledExpression, i
 
 function agents(session: ReadSession): JsonObject {
   const out: JsonObject = {};
-  for (const agent of session.room.agents.values()) if (agent.id in session.room.celAgents) out[agent.id] = agentPublic(agent);
+  for (const agent of session.room.agents.values()) if (session.room.celAgents.has(agent.id)) out[agent.id] = agentPublic(agent);
   return out;
 }

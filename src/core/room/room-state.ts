@@ -1,6 +1,6 @@
 // The in-memory image of one room: entries by scope, decoded records, message tail, counters,
 // and the CEL-ready copy of every visible entry. Pure; the service keeps it in step with the store.
-import { toCel, type CelValue, type Outcome } from '../cel/index.js';
+import { toCel, type CelMap, type CelValue, type Outcome } from '../cel/index.js';
 import type { Json } from '../json.js';
 import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
 import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
@@ -58,13 +58,13 @@ export class RoomState {
 
   private readonly scopes = new Map<string, Map<string, Entry>>();
   /** CEL copies of visible entries, per scope (conditional entries are placed by the resolver). */
-  readonly celScopes = new Map<string, Record<string, CelValue>>();
+  readonly celScopes = new Map<string, CelMap>();
   /** Entries whose visibility depends on a timer or an `enabled` expression. */
   readonly conditional = new Map<string, Entry>();
   /** Entries (data or records) with a pending wall-clock timer. */
   readonly timed = new Map<string, Entry>();
   /** CEL copies of the visible agents (placed by the resolver). */
-  celAgents: Record<string, CelValue> = {};
+  celAgents: CelMap = new Map();
   /** The next instant a wall-clock timer changes what is visible, if any. */
   nextBoundary: number | null = null;
   /** Outcomes of views that read the same for every reader (see read/view-cache.ts). */
@@ -189,14 +189,13 @@ export class RoomState {
   }
 
   showCel(scope: string, key: string, value: CelValue): void {
-    let obj = this.celScopes.get(scope);
-    if (!obj) this.celScopes.set(scope, (obj = {}));
-    obj[key] = value;
+    let map = this.celScopes.get(scope);
+    if (!map) this.celScopes.set(scope, (map = new Map()));
+    map.set(key, value);
   }
 
   hideCel(scope: string, key: string): void {
-    const obj = this.celScopes.get(scope);
-    if (obj && key in obj) delete obj[key];
+    this.celScopes.get(scope)?.delete(key);
   }
 }
 

@@ -48,7 +48,7 @@ export class Presence {
 
   // `touches` names what conditions may observe of the change (status, read counters); null: nothing.
   private changed(room: RoomState, agent: AgentRecord, touches: Set<string> | null): void {
-    if (agent.id in room.celAgents) room.celAgents[agent.id] = agentPublic(agent);
+    if (room.celAgents.has(agent.id)) room.celAgents.set(agent.id, agentPublic(agent));
     if (touches) {
       invalidateViews(room, touches);
       this.onTouch?.(room, touches);

@@ -1,6 +1,6 @@
 // Reading a room: context (§11), eval (§13.1) and the admin poll of the audit log (D13).
 // Every read shows only what the caller may read (D9).
-import { compileCel, DEFAULT_STEP_BUDGET, evaluationError, fromCel, runCel, withBudget } from '../cel/index.js';
+import { compileCel, DEFAULT_STEP_BUDGET, evaluationError, jsonOutcome, runCel, withBudget } from '../cel/index.js';
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { visibleLogRecord } from '../room/audit.js';
@@ -64,9 +64,9 @@ export class ReadService {
     const now = this.deps.clock.now();
     const reader = readerOf(caller);
     this.deps.presence.heartbeat(room, reader.agentId, now);
-    const outcome = runCel(compiled, new ReadSession(room, reader, now).context());
+    const outcome = jsonOutcome(runCel(compiled, new ReadSession(room, reader, now).context()));
     if (!outcome.ok) throw evaluationError(outcome.error, 'expr', body.expr);
-    return { expression: body.expr, value: fromCel(outcome.value) };
+    return { expression: body.expr, value: outcome.value };
   }
 
   /** Dashboard bundle: readable entries, view values, action availability, and the audit log newest first. */

@@ -7,12 +7,16 @@ import type { RoomStore, AgentCredential } from '../../core/ports/room-store.js'
 import type { Caller, Services } from '../../core/service/index.js';
 import { ANONYMOUS } from '../../core/service/index.js';
 import { hashToken } from '../crypto/node-crypto.js';
+import { ByteLru } from '../../core/byte-lru.js';
 
-const CACHE_LIMIT = 10_000;
+/** Each cache is an LRU bounded by bytes: a bearer is client-chosen text of up to the header limit. */
+export const AUTH_CACHE_BYTES = 4 * 1024 * 1024;
+const ENTRY_OVERHEAD = 160;
+const stringBytes = (s: string) => 2 * s.length;
 
 export class BearerAuth {
-  private readonly cache = new Map<string, AgentCredential | null>();
-  private readonly hashes = new Map<string, string>();
+  private readonly cache = new ByteLru<string, AgentCredential | null>(AUTH_CACHE_BYTES);
+  private readonly hashes = new ByteLru<string, string>(AUTH_CACHE_BYTES);
 
   constructor(
     private readonly store: RoomStore,
@@ -30,14 +34,22 @@ export class BearerAuth {
     let hash = this.hashes.get(token);
     if (hash === undefined) {
       hash = hashToken(token);
-      if (this.hashes.size >= CACHE_LIMIT) this.hashes.delete(this.hashes.keys().next().value as string);
-      this.hashes.set(token, hash);
+      this.hashes.set(token, hash, ENTRY_OVERHEAD + stringBytes(token) + stringBytes(hash));
     }
     return hash;
   }
 
   private dropWhere(match: (cred: AgentCredential) => boolean): void {
-    for (const [hash, cred] of this.cache) if (cred && match(cred)) this.cache.delete(hash);
+    this.cache.deleteWhere((cred) => cred !== null && match(cred));
+  }
+
+  /** Entries and accounted bytes of the two caches (for tests and diagnostics). */
+  cacheStats(): { hashes: { entries: number; bytes: number }; credentials: { entries: number; bytes: number }; maxBytes: number } {
+    return {
+      hashes: { entries: this.hashes.size, bytes: this.hashes.bytes },
+      credentials: { entries: this.cache.size, bytes: this.cache.bytes },
+      maxBytes: AUTH_CACHE_BYTES,
+    };
   }
 
   /** The bearer secret of an Authorization header, or null when there is none. */
@@ -78,8 +90,8 @@ export class BearerAuth {
   private async credential(hash: string): Promise<AgentCredential | null> {
     if (this.cache.has(hash)) return this.cache.get(hash)!;
     const cred = await this.store.findAgentCredential(hash);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(hash, cred);
+    const bytes = ENTRY_OVERHEAD + stringBytes(hash) + (cred ? ENTRY_OVERHEAD + stringBytes(cred.hash + cred.roomId + cred.agentId) : 0);
+    this.cache.set(hash, cred, bytes);
     return cred;
   }
 }

@@ -24,7 +24,7 @@ Presence: a missing key is an error, so test first: \`has(state._shared.phase)\`
 
 Collections: \`m.filter(k, ...)\`, \`m.exists(k, ...)\`, \`m.all(k, ...)\`, \`l.map(x, ...)\` (on maps they
 iterate keys), \`size(x)\`, \`m.keys()\`, \`m.values()\`, string \`contains\`, \`startsWith\`, \`endsWith\`,
-\`matches\` (a literal, backtracking-safe pattern). Optional access: \`state._shared.?phase.orValue("")\`.
+\`matches\` (a literal RE2 pattern, run in linear time: no lookarounds or back-references). Optional access: \`state._shared.?phase.orValue("")\`.
 
 Conditions hold only when they evaluate to \`true\`; an error (usually a missing key) counts as not
 true. Invoking an action whose \`enabled\` does not hold answers \`409 action_disabled\`, whose \`if\`

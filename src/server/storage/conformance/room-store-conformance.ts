@@ -8,6 +8,7 @@ import { entryCases } from './entry-cases.js';
 import type { StoreContext, StoreFactory, StoreHandle } from './fixtures.js';
 import { lockCopyCases } from './lock-copy-cases.js';
 import { messageLogCases } from './message-log-cases.js';
+import { prototypeNameCases } from './prototype-name-cases.js';
 import { readCases } from './read-cases.js';
 import { roomCases } from './room-cases.js';
 
@@ -40,5 +41,6 @@ export function runRoomStoreConformance(factory: StoreFactory): void {
     credentialCases(ctx);
     atomicityCases(ctx);
     lockCopyCases(ctx);
+    prototypeNameCases(ctx);
   });
 }

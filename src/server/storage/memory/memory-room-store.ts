@@ -62,10 +62,11 @@ export class MemoryRoomStore implements RoomStore {
   async loadRoom(id: string): Promise<RoomData | null> {
     const rows = this.rooms.get(id);
     if (!rows) return null;
-    const invocationCounts: Record<string, number> = {};
+    const counts = new Map<string, number>();
     for (const r of rows.log) {
-      if (r.kind === 'invoke' && r.ok && !r.builtin && r.action) invocationCounts[r.action] = (invocationCounts[r.action] ?? 0) + 1;
+      if (r.kind === 'invoke' && r.ok && !r.builtin && r.action) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
     }
+    const invocationCounts = Object.fromEntries(counts);
     const entries = [...rows.entries.values()].sort(
       (a, b) => a.createdAt - b.createdAt || compare(a.scope, b.scope) || compare(a.key, b.key),
     );
