@@ -20,7 +20,19 @@ export function isValidScopeName(value: string): boolean {
   return ID_PATTERN.test(value) || SYSTEM_SCOPE_PATTERN.test(value);
 }
 
-/** State keys: any non-empty string up to MAX_KEY_LENGTH, except `__proto__` (it cannot be a plain map key). */
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether a string is well-formed UTF-16: a lone surrogate cannot be stored as UTF-8 and back. */
+export function isWellFormed(value: string): boolean {
+  return !LONE_SURROGATE.test(value);
+}
+
+/**
+ * State keys: any non-empty, well-formed string up to MAX_KEY_LENGTH, except `__proto__` (it
+ * cannot be a plain map key). Lone surrogates are refused: a store in UTF-8 would turn `s\uD800`
+ * and `s\uDBFF` into the same key.
+ */
 export function isValidKey(value: string): boolean {
-  return value.length > 0 && value.length <= MAX_KEY_LENGTH && value !== '__proto__';
+  return value.length > 0 && value.length <= MAX_KEY_LENGTH && value !== '__proto__' && isWellFormed(value);
 }

@@ -9,4 +9,5 @@ export {
   isSystemScope,
   isValidScopeName,
   isValidKey,
+  isWellFormed,
 } from './ids.js';

@@ -9,7 +9,7 @@ import { deepMerge, isPlainObject, nestedDeeperThan } from '../json.js';
 /** Stored values nest at most this deep (request bodies are held to the same bound). */
 export const MAX_VALUE_DEPTH = 100;
 import type { Hasher } from '../ports/hasher.js';
-import { isValidKey, isValidScopeName } from '../../protocol/index.js';
+import { isValidKey, isValidScopeName, isWellFormed, MAX_KEY_LENGTH } from '../../protocol/index.js';
 import { entryGone, nextEntry } from '../room/entries.js';
 import { CONFIG_SCOPE, HELP_SCOPE, RESERVED_SCOPES, type Entry, type WriteRecord, type WriteTemplate } from '../room/model.js';
 import type { EntryChange, RoomState } from '../room/room-state.js';
@@ -129,7 +129,10 @@ function resolveKey(t: WriteTemplate, index: number, ctx: WritePlanContext): str
       hint: 'Give a key, pass the params it uses, or use append: true without a key for a log.',
     });
   }
-  if (!isValidKey(key)) throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} resolved to a key that is too long.`, { action: ctx.actionId });
+  if (!isValidKey(key)) {
+    const reason = !isWellFormed(key) ? 'not well-formed text (a lone UTF-16 surrogate)' : key.length > MAX_KEY_LENGTH ? `longer than ${MAX_KEY_LENGTH} characters` : 'reserved';
+    throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} resolved to a key that is ${reason}.`, { action: ctx.actionId, reason });
+  }
   return key;
 }
 

@@ -15,6 +15,32 @@ export interface LogInput {
   detail?: JsonObject | null;
 }
 
+/** Params of a refused call are audited whole only up to this many bytes of JSON. */
+export const MAX_REFUSED_PARAMS_BYTES = 4096;
+
+/**
+ * What the audit keeps of a refused call's params: the params themselves when small, otherwise
+ * `{truncated: true, bytes: N}`, so a refused call cannot make the log grow by its body size.
+ */
+export function refusedParams(params: JsonObject): JsonObject {
+  const bytes = utf8Length(JSON.stringify(params));
+  return bytes <= MAX_REFUSED_PARAMS_BYTES ? params : { truncated: true, bytes };
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 export function logRecord(seq: number, ts: number, input: LogInput): LogRecord {
   return {
     seq,

@@ -5,7 +5,7 @@ import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { planInvocation, isBuiltinInvocation } from '../actions/invoke.js';
 import type { Actor, InvokeEnv } from '../actions/invocation.js';
-import { logRecord } from '../room/audit.js';
+import { logRecord, refusedParams } from '../room/audit.js';
 import { nextEntry } from '../room/entries.js';
 import { encodeAgent } from '../room/record-codec.js';
 import { RECORD_SCOPES } from '../room/model.js';
@@ -63,7 +63,7 @@ export class WriteService {
   private async auditFailure(room: RoomState, tx: RoomTx, actor: Actor, actionId: string, params: JsonObject, error: SyncError, now: number): Promise<void> {
     const batch = emptyBatch();
     const builtin = isBuiltinInvocation({ room, actor, now, hasher: this.deps.hasher }, actionId);
-    batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'invoke', agent: actor.agentId, action: actionId, builtin, params, ok: false, error: error.code }));
+    batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'invoke', agent: actor.agentId, action: actionId, builtin, params: refusedParams(params), ok: false, error: error.code }));
     await this.deps.registry.commit(room, tx, batch).catch(() => undefined);
   }
 
