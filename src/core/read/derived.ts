@@ -4,7 +4,7 @@
 import { toCel, type CelMap } from '../cel/index.js';
 import type { RoomState } from '../room/room-state.js';
 import { timerBoundary, timerLive } from '../room/timers.js';
-import type { AgentRecord, Entry } from '../room/model.js';
+import type { AgentRecord } from '../room/model.js';
 import { ReadSession, holdsStored } from './read-session.js';
 
 /** Bring conditional entries and agents up to date if something changed or a timer passed. */
@@ -14,8 +14,9 @@ export function ensureDerived(room: RoomState, now: number): void {
   // A deadline passed before its firing commit: cached views may read what it changed.
   if (timePassed) room.viewCache.clear();
   room.derivedStale = false;
-  room.nextBoundary = null;
-  resolveEntries(room, now);
+  resolveTimerOnly(room, now);
+  room.nextBoundary = room.boundaries.peek(() => room.work.examined++);
+  resolveEnabled(room, now);
   room.celAgents = resolveAgents(room, now);
 }
 
@@ -23,18 +24,31 @@ function noteBoundary(room: RoomState, at: number | null): void {
   if (at !== null && (room.nextBoundary === null || at < room.nextBoundary)) room.nextBoundary = at;
 }
 
-function resolveEntries(room: RoomState, now: number): void {
-  const pending: Entry[] = [];
-  for (const entry of room.conditional.values()) {
-    noteBoundary(room, timerBoundary(entry.timer, now));
-    room.hideCel(entry.scope, entry.key);
-    if (timerLive(entry.timer, now)) {
-      if (entry.enabled) pending.push(entry);
-      else room.showCel(entry.scope, entry.key, toCel(entry.value));
-    }
+// Entries whose visibility depends on a timer only: just those written since the last resolution
+// and those whose boundary passed, so dormant timers cost nothing here.
+function resolveTimerOnly(room: RoomState, now: number): void {
+  const ids = new Set(room.visibilityDirty);
+  room.visibilityDirty.clear();
+  for (const id of room.boundaries.popDue(now, () => room.work.examined++)) ids.add(id);
+  for (const id of ids) {
+    room.work.examined++;
+    const entry = room.conditional.get(id);
+    if (!entry || entry.enabled) continue;
+    if (timerLive(entry.timer, now)) room.showCel(entry.scope, entry.key, toCel(entry.value));
+    else room.hideCel(entry.scope, entry.key);
+    const boundary = timerBoundary(entry.timer, now);
+    if (boundary !== null) room.boundaries.push(boundary, id);
   }
+  room.boundaries.compact(room.conditional.size - room.enabledEntries.size, () => room.conditional.keys());
+}
+
+function resolveEnabled(room: RoomState, now: number): void {
+  for (const entry of room.enabledEntries.values()) room.hideCel(entry.scope, entry.key);
   // In write order, each entry sees the ones resolved before it.
-  for (const entry of pending) {
+  for (const entry of room.enabledEntries.values()) {
+    room.work.examined++;
+    noteBoundary(room, timerBoundary(entry.timer, now));
+    if (!timerLive(entry.timer, now)) continue;
     const session = new ReadSession(room, authority(entry.enabledAuthority), now, { bare: true });
     if (holdsStored(entry.enabled!, 'enabled', session.context())) room.showCel(entry.scope, entry.key, toCel(entry.value));
   }

@@ -5,6 +5,7 @@ import type { Json } from '../json.js';
 import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
 import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
 import { RECORD_SCOPES } from './model.js';
+import { DeadlineHeap } from '../time/deadline-heap.js';
 
 export const MESSAGE_TAIL = 500;
 
@@ -63,6 +64,20 @@ export class RoomState {
   readonly conditional = new Map<string, Entry>();
   /** Entries (data or records) with a pending wall-clock timer. */
   readonly timed = new Map<string, Entry>();
+  /** Conditional entries with an `enabled` expression, in write order. */
+  readonly enabledEntries = new Map<string, Entry>();
+  /** Timer-only conditional entries put since the last resolution (see read/derived.ts). */
+  readonly visibilityDirty = new Set<string>();
+  /** Pending deadlines of `timed`, so a firing looks only at what is due. */
+  readonly deadlines = new DeadlineHeap<string>((id) => this.timed.get(id)?.timerAt ?? null);
+  /** Wall-clock visibility boundaries of timer-only conditional entries (pushed by the resolver). */
+  readonly boundaries = new DeadlineHeap<string>((id) => visibilityBoundary(this.conditional.get(id)));
+  /** Entries with a logical timer, by the key that ticks them. */
+  readonly tickWatchers = new Map<string, Map<string, Entry>>();
+  /** Agents with an `enabled` expression. */
+  private readonly enabledAgents = new Set<string>();
+  /** Work counters (entries and deadlines examined), so tests can count work instead of timing it. */
+  readonly work = { examined: 0 };
   /** CEL copies of the visible agents (placed by the resolver). */
   celAgents: CelMap = new Map();
   /** The next instant a wall-clock timer changes what is visible, if any. */
@@ -99,9 +114,13 @@ export class RoomState {
 
   /** The earliest pending wall-clock timer in the room, if any. */
   nextTimerAt(): number | null {
-    let at: number | null = null;
-    for (const entry of this.timed.values()) if (at === null || entry.timerAt! < at) at = entry.timerAt;
-    return at;
+    this.deadlines.compact(this.timed.size, () => this.timed.keys());
+    return this.deadlines.peek(() => this.work.examined++);
+  }
+
+  /** Entries with a wall-clock timer due at `now`; only due deadlines are looked at. */
+  dueTimed(now: number): Entry[] {
+    return this.deadlines.due(now, () => this.work.examined++).map((id) => this.timed.get(id)!);
   }
 
   counter(name: string): number {
@@ -127,9 +146,7 @@ export class RoomState {
 
   // Any `enabled` on an entry or an agent may read what a commit changed.
   private hasEnabledExpressions(): boolean {
-    for (const entry of this.conditional.values()) if (entry.enabled) return true;
-    for (const agent of this.agents.values()) if (agent.enabled) return true;
-    return false;
+    return this.enabledEntries.size > 0 || this.enabledAgents.size > 0;
   }
 
   private noteLog(record: LogRecord): void {
@@ -157,21 +174,47 @@ export class RoomState {
   private putEntry(entry: Entry): void {
     let scope = this.scopes.get(entry.scope);
     if (!scope) this.scopes.set(entry.scope, (scope = new Map()));
+    const id = conditionalId(entry.scope, entry.key);
+    this.unwatchTicks(id, scope.get(entry.key));
     scope.set(entry.key, entry);
     this.decodeRecord(entry.scope, entry.key, entry.value);
-    const id = conditionalId(entry.scope, entry.key);
-    if (entry.timerAt !== null) this.timed.set(id, entry);
-    else this.timed.delete(id);
+    if (entry.timerAt !== null) {
+      if (this.timed.get(id)?.timerAt !== entry.timerAt) this.deadlines.push(entry.timerAt, id);
+      this.timed.set(id, entry);
+    } else this.timed.delete(id);
+    if (entry.enabled) this.enabledEntries.set(id, entry);
+    else this.enabledEntries.delete(id);
     if (entry.timer || entry.enabled) {
       this.conditional.set(id, entry);
       this.hideCel(entry.scope, entry.key);
+      if (!entry.enabled) this.visibilityDirty.add(id);
+      this.watchTicks(id, entry);
     } else {
       this.conditional.delete(id);
       this.showCel(entry.scope, entry.key, toCel(entry.value));
     }
   }
 
+  private watchTicks(id: string, entry: Entry): void {
+    const on = entry.timer?.tickOn;
+    if (!on || entry.timer!.ticksLeft === undefined || entry.timer!.ticksLeft <= 0) return;
+    const tick = conditionalId(on.scope, on.key);
+    let watchers = this.tickWatchers.get(tick);
+    if (!watchers) this.tickWatchers.set(tick, (watchers = new Map()));
+    watchers.set(id, entry);
+  }
+
+  private unwatchTicks(id: string, prev: Entry | undefined): void {
+    const on = prev?.timer?.tickOn;
+    if (!on) return;
+    const tick = conditionalId(on.scope, on.key);
+    const watchers = this.tickWatchers.get(tick);
+    if (watchers?.delete(id) && watchers.size === 0) this.tickWatchers.delete(tick);
+  }
+
   private deleteEntry(scope: string, key: string): void {
+    this.unwatchTicks(conditionalId(scope, key), this.entry(scope, key));
+    this.enabledEntries.delete(conditionalId(scope, key));
     this.scopes.get(scope)?.delete(key);
     if (this.scopes.get(scope)?.size === 0) this.scopes.delete(scope);
     this.conditional.delete(conditionalId(scope, key));
@@ -179,13 +222,21 @@ export class RoomState {
     this.hideCel(scope, key);
     if (scope === RECORD_SCOPES.actions) this.actions.delete(key);
     else if (scope === RECORD_SCOPES.views) this.views.delete(key);
-    else if (scope === RECORD_SCOPES.agents) this.agents.delete(key);
+    else if (scope === RECORD_SCOPES.agents) {
+      this.agents.delete(key);
+      this.enabledAgents.delete(key);
+    }
   }
 
   private decodeRecord(scope: string, key: string, value: Json): void {
     if (scope === RECORD_SCOPES.actions) this.actions.set(key, decodeAction(key, value));
     else if (scope === RECORD_SCOPES.views) this.views.set(key, decodeView(key, value));
-    else if (scope === RECORD_SCOPES.agents) this.agents.set(key, decodeAgent(key, value));
+    else if (scope === RECORD_SCOPES.agents) {
+      const agent = decodeAgent(key, value);
+      this.agents.set(key, agent);
+      if (agent.enabled) this.enabledAgents.add(key);
+      else this.enabledAgents.delete(key);
+    }
   }
 
   showCel(scope: string, key: string, value: CelValue): void {
@@ -203,6 +254,13 @@ function isConditional(entry: Entry | undefined): boolean {
   return !!entry && (entry.timer !== null || entry.enabled !== null);
 }
 
-function conditionalId(scope: string, key: string): string {
+// The next instant a timer-only conditional entry changes visibility (its unfired wall-clock deadline).
+function visibilityBoundary(entry: Entry | undefined): number | null {
+  const t = entry?.timer;
+  if (!t || entry!.enabled || t.fired || t.expiresAt === undefined) return null;
+  return t.expiresAt;
+}
+
+export function conditionalId(scope: string, key: string): string {
   return `${scope}\u0000${key}`;
 }

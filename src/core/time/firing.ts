@@ -18,7 +18,7 @@ const fire = (t: TimerState | null, now: number): TimerState | null => (due(t, n
 
 /** The batch that fires every timer of the room due at `now`, or null when none is due. */
 export function planFiring(room: RoomState, now: number, hasher: Hasher): CommitBatch | null {
-  const dueEntries = [...room.timed.values()].filter((e) => e.timerAt !== null && e.timerAt <= now);
+  const dueEntries = room.dueTimed(now);
   if (dueEntries.length === 0) return null;
   const batch = emptyBatch();
   const writes: WriteRecord[] = [];

@@ -33,7 +33,8 @@ export function applyTicks(room: RoomState, batch: CommitBatch, now: number, has
   const inBatch = new Set(batch.entries.map((c) => (c.op === 'put' ? key(c.entry.scope, c.entry.key) : key(c.scope, c.key))));
   const expired: Array<{ scope: string; key: string }> = [];
   const extra: EntryChange[] = [];
-  for (const entry of room.conditional.values()) {
+  for (const entry of tickedEntries(room, counts)) {
+    room.work.examined++;
     if (inBatch.has(key(entry.scope, entry.key))) continue;
     const timer = ticked(entry.timer, counts);
     if (!timer) continue;
@@ -58,6 +59,11 @@ export function applyTicks(room: RoomState, batch: CommitBatch, now: number, has
   }
   batch.entries.push(...extra);
   return expired;
+}
+
+// Only entries whose logical timer watches a key this batch wrote.
+function* tickedEntries(room: RoomState, counts: Map<string, number>): Iterable<Entry> {
+  for (const tick of counts.keys()) yield* room.tickWatchers.get(tick)?.values() ?? [];
 }
 
 // A record's timer changed but not its meaning: keep writer, bump revision.

@@ -70,7 +70,7 @@ export function expandTouches(room: RoomState, touches: Touches, options: { acti
         add('v*');
       }
     }
-    for (const entry of room.conditional.values()) {
+    for (const entry of room.enabledEntries.values()) {
       const deps = depsOf(entry.enabled, 'enabled');
       if (deps && !touches.has(`s:${entry.scope}\u0000${entry.key}`) && readsTouched(deps, touches)) {
         const before = touches.size;
