@@ -15,6 +15,7 @@ import { CONFIG_SCOPE, HELP_SCOPE, RESERVED_SCOPES, type Entry, type WriteRecord
 import type { EntryChange, RoomState } from '../room/room-state.js';
 import { startTimer } from '../room/timers.js';
 import { canReadScope, isAgentScope, type Reader } from '../read/policy.js';
+import { refuseCostlyEnabled } from '../read/derived.js';
 import { scrubbed } from './scrub.js';
 import { renderText, renderValue, type TemplateVars } from './templates.js';
 
@@ -73,6 +74,9 @@ function planOne(t: WriteTemplate, index: number, ctx: WritePlanContext, overlay
     throw new SyncError('invalid_write', `Write ${index} of ${ctx.actionId} would store a value nested deeper than ${MAX_VALUE_DEPTH} levels.`, { action: ctx.actionId, key, reason: 'value too deeply nested' });
   }
   const keepsRow = t.increment !== undefined && t.increment !== false && current !== undefined && !isPlainObject(t.merge);
+  const enabled = keepsRow ? current!.enabled : (t.enabled ?? null);
+  const authority = keepsRow ? current!.enabledAuthority : enabledAuthority(ctx);
+  if (enabled && !keepsRow) refuseCostlyEnabled(ctx.room, enabled, authority, ctx.now, `writes[${index}].enabled`);
   const entry = nextEntry(stored, {
     scope,
     key,
@@ -80,8 +84,8 @@ function planOne(t: WriteTemplate, index: number, ctx: WritePlanContext, overlay
     writer: ctx.invoker,
     sortKey: keyless ? Number(key) : undefined,
     timer: keepsRow ? current!.timer : t.timer ? startTimer(t.timer, ctx.now) : null,
-    enabled: keepsRow ? current!.enabled : (t.enabled ?? null),
-    enabledAuthority: keepsRow ? current!.enabledAuthority : enabledAuthority(ctx),
+    enabled,
+    enabledAuthority: authority,
   }, ctx.now, ctx.hasher);
   overlay.set(id, entry);
   plan.changes.push({ op: 'put', entry });

@@ -3,8 +3,8 @@
 import { celContext } from '../../../test/support/cel-context.js';
 import { describe, expect, it } from 'vitest';
 import { compileCel } from './compile.js';
-import { CostExceeded, DEFAULT_STEP_BUDGET, isCostHookInstalled, withBudget } from './cost-budget.js';
-import { evaluateToJson, runCel } from './evaluate.js';
+import { CostExceeded, DEFAULT_STEP_BUDGET, isCostHookInstalled, withBudget, withOwnBudget } from './cost-budget.js';
+import { evaluateToJson, runCel, runCelMetered } from './evaluate.js';
 import { SyncError } from '../errors.js';
 
 const L = 'state._shared.l';
@@ -136,5 +136,25 @@ describe('withBudget', () => {
       }),
     ).toThrow('boom');
     expect(compileCel(`${L}.size()`, 'expr').run(context())).toBe(1000n);
+  });
+});
+
+describe('budgets of their own', () => {
+  it('run apart from an enclosing budget, leave it untouched, and report their cost', () => {
+    const cheap = compileCel(`${L}.size() == 1000`, 'expr');
+    const costly = compileCel(`${L}.all(x, ${L}.all(y, true))`, 'expr');
+    withBudget(500, () => {
+      // The enclosing budget (500 units) would not allow a 1000-step loop; an own budget does.
+      const own = runCelMetered(compileCel(`${L}.all(x, true)`, 'expr'), context(), 20_000);
+      expect(own.outcome).toEqual({ ok: true, value: true });
+      expect(own.cost).toBeGreaterThan(10_000);
+      // An own budget that runs out fails only itself, reporting its whole budget as spent.
+      const stopped = runCelMetered(costly, context(), 5_000);
+      expect(stopped.outcome.ok).toBe(false);
+      expect(stopped.cost).toBe(5_000);
+      // The enclosing evaluation still has its 500 units.
+      expect(runCel(cheap, context())).toEqual({ ok: true, value: true });
+    });
+    expect(withOwnBudget(10, () => 'x')).toEqual({ value: 'x', spent: 0 });
   });
 });

@@ -43,6 +43,24 @@ export function chargeCost(units: number): void {
   spend(units);
 }
 
+/**
+ * Run `fn` with a budget of its own, apart from any evaluation in progress (whose budget is left
+ * untouched), and report the units it spent (at most `budget`). Derived state and waits use it,
+ * so one agent's expression never spends another request's budget.
+ */
+export function withOwnBudget<T>(budget: number, fn: () => T): { value: T; spent: number } {
+  const outer = { remaining: state.remaining, budget: state.budget };
+  state.remaining = budget;
+  state.budget = budget;
+  try {
+    const value = fn();
+    return { value, spent: Math.min(budget, budget - state.remaining) };
+  } finally {
+    state.remaining = outer.remaining;
+    state.budget = outer.budget;
+  }
+}
+
 type IterContext = { setIterValue(value: unknown, evaluator: unknown): unknown };
 type AstNode = { op: string };
 type EvaluatorLike = { run(ast: AstNode, ctx: unknown): unknown; tryEval(ast: AstNode, ctx: unknown): unknown };

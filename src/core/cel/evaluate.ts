@@ -2,7 +2,7 @@
 import { SyncError } from '../errors.js';
 import type { Json } from '../json.js';
 import type { CompiledExpression } from './compile.js';
-import { CostExceeded, DEFAULT_STEP_BUDGET, withBudget } from './cost-budget.js';
+import { CostExceeded, DEFAULT_STEP_BUDGET, withBudget, withOwnBudget } from './cost-budget.js';
 import { fromCel, NotJson } from './cel-values.js';
 import { hintFor } from './hints.js';
 
@@ -22,6 +22,21 @@ export function runCel(compiled: CompiledExpression, context: object, budget = D
   } catch (error) {
     return { ok: false, error: describe(error) };
   }
+}
+
+/**
+ * Run an expression with a budget of its own (not the enclosing request's) and report what it
+ * cost; a run that exceeded the budget reports the whole budget.
+ */
+export function runCelMetered(compiled: CompiledExpression, context: object, budget: number): { outcome: Outcome; cost: number } {
+  const { value, spent } = withOwnBudget(budget, (): Outcome => {
+    try {
+      return { ok: true, value: compiled.run(context) };
+    } catch (error) {
+      return { ok: false, error: describe(error) };
+    }
+  });
+  return { outcome: value, cost: !value.ok && value.error.costExceeded ? budget : spent };
 }
 
 /** A condition holds only when the expression evaluates to exactly `true`; errors count as false. */

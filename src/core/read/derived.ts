@@ -1,11 +1,13 @@
 // Resolve what depends on timers and `enabled` expressions: conditional entries and agents.
 // Each is evaluated with the authority it was written under (not the reader's), so the result
 // is the same for every reader and is computed once per change. Pure.
-import { toCel, type CelMap } from '../cel/index.js';
+import { compileStored, hintFor, runCelMetered, toCel, type CelMap } from '../cel/index.js';
+import { SyncError } from '../errors.js';
+import { DERIVED_ROOM_BUDGET, ENABLED_BUDGET } from '../limits.js';
 import type { RoomState } from '../room/room-state.js';
 import { timerBoundary, timerLive } from '../room/timers.js';
 import type { AgentRecord } from '../room/model.js';
-import { ReadSession, holdsStored } from './read-session.js';
+import { ReadSession } from './read-session.js';
 
 /** Bring conditional entries and agents up to date if something changed or a timer passed. */
 export function ensureDerived(room: RoomState, now: number): void {
@@ -42,28 +44,60 @@ function resolveTimerOnly(room: RoomState, now: number): void {
   room.boundaries.compact(room.conditional.size - room.enabledEntries.size, () => room.conditional.keys());
 }
 
+// Each `enabled` runs with a budget of its own (ENABLED_BUDGET), never the budget of the request
+// that happened to trigger the resolution; entries also share a per-room pool (DERIVED_ROOM_BUDGET).
+// An entry whose expression runs out, or comes after the pool ran dry, is hidden.
 function resolveEnabled(room: RoomState, now: number): void {
   for (const entry of room.enabledEntries.values()) room.hideCel(entry.scope, entry.key);
+  let pool = DERIVED_ROOM_BUDGET;
   // In write order, each entry sees the ones resolved before it.
   for (const entry of room.enabledEntries.values()) {
     room.work.examined++;
     noteBoundary(room, timerBoundary(entry.timer, now));
-    if (!timerLive(entry.timer, now)) continue;
-    const session = new ReadSession(room, authority(entry.enabledAuthority), now, { bare: true });
-    if (holdsStored(entry.enabled!, 'enabled', session.context())) room.showCel(entry.scope, entry.key, toCel(entry.value));
+    if (!timerLive(entry.timer, now) || pool <= 0) continue;
+    const { holds, cost } = enabledHolds(room, entry.enabled!, entry.enabledAuthority, now, Math.min(ENABLED_BUDGET, pool));
+    pool -= cost;
+    if (holds) room.showCel(entry.scope, entry.key, toCel(entry.value));
   }
 }
 
 function resolveAgents(room: RoomState, now: number): CelMap {
   const out: CelMap = new Map();
   for (const agent of room.agents.values()) {
-    if (agent.enabled) {
-      const session = new ReadSession(room, authority(agent.enabledAuthority), now, { bare: true });
-      if (!holdsStored(agent.enabled, 'enabled', session.context())) continue;
-    }
+    // An agent's own expression decides only its own presence, on its own budget.
+    if (agent.enabled && !enabledHolds(room, agent.enabled, agent.enabledAuthority, now, ENABLED_BUDGET).holds) continue;
     out.set(agent.id, agentPublic(agent));
   }
   return out;
+}
+
+export interface EnabledOutcome {
+  holds: boolean;
+  cost: number;
+  costExceeded: boolean;
+}
+
+/** Evaluate an entry's or agent's `enabled` with its authority and a budget of its own. */
+export function enabledHolds(room: RoomState, source: string, authorityId: string | null, now: number, budget: number): EnabledOutcome {
+  const compiled = compileStored(source, 'enabled');
+  if (!compiled) return { holds: false, cost: 0, costExceeded: false };
+  const session = new ReadSession(room, authority(authorityId), now, { bare: true });
+  const { outcome, cost } = runCelMetered(compiled, session.context(), budget);
+  return { holds: outcome.ok && outcome.value === true, cost, costExceeded: !outcome.ok && outcome.error.costExceeded };
+}
+
+/**
+ * Refuse, when it is written, an `enabled` that already runs past ENABLED_BUDGET: it would only
+ * ever resolve to hidden, and evaluating it after every change would be a cost for everyone.
+ */
+export function refuseCostlyEnabled(room: RoomState, source: string, authorityId: string | null, now: number, field: string): void {
+  if (!enabledHolds(room, source, authorityId, now, ENABLED_BUDGET).costExceeded) return;
+  throw new SyncError('cel_cost_exceeded', `The ${field} expression costs more than ${ENABLED_BUDGET} units, the limit for an entry's or agent's enabled.`, {
+    field,
+    expression: source,
+    budget: ENABLED_BUDGET,
+    hint: hintFor('cost'),
+  });
 }
 
 /** The public shape of an agent in CEL and in context (sync-core §4.5). */

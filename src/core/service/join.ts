@@ -14,6 +14,7 @@ import { nextEntry } from '../room/entries.js';
 import { encodeAgent } from '../room/record-codec.js';
 import { RECORD_SCOPES, type AgentRecord } from '../room/model.js';
 import { emptyBatch, type CommitBatch, type EntryChange, type RoomState } from '../room/room-state.js';
+import { refuseCostlyEnabled } from '../read/derived.js';
 import type { Caller } from './caller.js';
 
 const FIELDS = ['id', 'name', 'role', 'meta', 'enabled', 'state', 'public_keys', 'views'];
@@ -61,7 +62,11 @@ export function planJoin(input: JoinInputs): JoinPlan {
   const role = joinRole(optionalText(body.role, 'role', 64), existing, caller);
   if (body.meta !== undefined && !isPlainObject(body.meta)) throw bad('meta must be an object', 'meta');
   const enabled = optionalText(body.enabled, 'enabled', 4096);
-  if (enabled) refuseUnreadable(compileCel(enabled, 'enabled', { boolean: true }).deps, caller, id);
+  const enabledAuthority = caller.kind === 'admin' ? '*' : caller.kind === 'agent' ? caller.agentId : id;
+  if (enabled) {
+    refuseUnreadable(compileCel(enabled, 'enabled', { boolean: true }).deps, caller, id);
+    refuseCostlyEnabled(room, enabled, enabledAuthority, now, 'enabled');
+  }
   const agent: AgentRecord = {
     id,
     name,
@@ -74,7 +79,7 @@ export function planJoin(input: JoinInputs): JoinPlan {
     grants: existing?.grants ?? [],
     meta: (body.meta as JsonObject | undefined) ?? existing?.meta ?? {},
     enabled: enabled ?? (body.enabled === undefined ? (existing?.enabled ?? null) : null),
-    enabledAuthority: caller.kind === 'admin' ? '*' : caller.kind === 'agent' ? caller.agentId : id,
+    enabledAuthority,
   };
   const batch = emptyBatch();
   const put = (scope: string, key: string, value: Json) =>
