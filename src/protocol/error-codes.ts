@@ -53,6 +53,8 @@ export const ERROR_STATUS = {
   invalid_cel: 400,
   cel_error: 400,
   cel_cost_exceeded: 400,
+  // limits
+  too_many_waits: 429,
   // help
   help_key_not_found: 404,
   // the server itself

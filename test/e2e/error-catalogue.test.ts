@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_STATUS, type ErrorCode } from '../../src/protocol/error-codes.js';
 import { createApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
+import { MAX_WAITS_PER_AGENT } from '../../src/core/limits.js';
 import { TestClient, type JsonResponse } from '../support/http-client.js';
 import { inProcessApp, roomWithAgents, type TestApp } from '../support/in-process.js';
 
@@ -250,6 +251,20 @@ describe('error catalogue (in-process, memory store)', () => {
       const res = await alice.invoke(room, 'help', { key: 'nope' });
       expectError(res, 'help_key_not_found', { key: 'nope' });
       expect(res.body.available).toEqual(expect.arrayContaining(['guide', 'standard_library']));
+    });
+  });
+
+  describe('limits', () => {
+    it('too_many_waits past the pending waits an agent may hold', async () => {
+      const other = inProcessApp();
+      const { tokens } = await roomWithAgents(other.client, 'w', ['alice']);
+      const waiter = other.client.as(tokens.alice);
+      const never = `/rooms/w/wait?condition=${encodeURIComponent('state._shared.never == 1')}`;
+      const parked = Array.from({ length: MAX_WAITS_PER_AGENT }, () => waiter.get(never));
+      while (other.app.services.waits.stats().pending < MAX_WAITS_PER_AGENT) await sleep(5);
+      expectError(await waiter.get(never), 'too_many_waits', { limit: MAX_WAITS_PER_AGENT, per: 'agent', agent: 'alice' });
+      void parked;
+      await other.app.close();
     });
   });
 

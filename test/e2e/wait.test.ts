@@ -53,8 +53,10 @@ describe('wait', () => {
   });
 
   it('with 1,000 pending waits, a commit wakes exactly the one it satisfies and evaluates no other', async () => {
-    const { app, alice } = await room();
-    const waits = Array.from({ length: 1000 }, (_, i) => alice.get('/rooms/r/wait' + q(`state._shared["k${i}"] == true`, '&include=state._shared')));
+    const { app, client, alice } = await room();
+    // 40 agents × 25 waits: within the limit of pending waits per agent.
+    const waiters = await Promise.all(Array.from({ length: 40 }, async (_, j) => client.as((await client.post('/rooms/r/agents', { id: `w${j}` })).body.token)));
+    const waits = Array.from({ length: 1000 }, (_, i) => waiters[i % 40]!.get('/rooms/r/wait' + q(`state._shared["k${i}"] == true`, '&include=state._shared')));
     await until(() => app.services.waits.stats().pending === 1000);
     const before = app.services.waits.stats().evaluations;
     await alice.invoke('r', 'set', { key: 'k500', value: true });

@@ -1,8 +1,12 @@
 // Event-driven waits (D16): a wait answers at once if its condition holds, otherwise it is
 // indexed by the paths its condition reads and re-evaluated only when a commit, a timer firing
 // or an agent change touches one of them. No polling; idle waits cost nothing.
-import { DEFAULT_STEP_BUDGET, holds, withBudget, type CompiledExpression } from '../cel/index.js';
+// The work a change causes is bounded: each evaluation has WAIT_BUDGET, and a room's waits are
+// re-evaluated in slices of WAIT_SLICE_BUDGET; what a slice leaves is evaluated in a later slice,
+// one room's slice per turn of the event loop, so a busy room cannot starve the others.
+import { DEFAULT_STEP_BUDGET, hintFor, runCelMetered, withBudget, type CompiledExpression } from '../cel/index.js';
 import { SyncError } from '../errors.js';
+import { MAX_WAITS_PER_AGENT, MAX_WAITS_PER_ROOM, WAIT_BUDGET, WAIT_SLICE_BUDGET } from '../limits.js';
 import type { Timers } from '../ports/timers.js';
 import type { Reader } from '../read/policy.js';
 import { ReadSession } from '../read/read-session.js';
@@ -20,19 +24,29 @@ import type { Reply } from './write-service.js';
 interface PendingWait extends IndexedWaiter {
   readonly reader: Reader;
   readonly condition: CompiledExpression;
-  settle(triggered: boolean | null): void;
+  /** true: it holds; false: timed out; null: the client left; an error: it cannot go on. */
+  settle(outcome: boolean | null | SyncError): void;
 }
 
 export interface WaitStats {
   pending: number;
   evaluations: number;
+  /** Slices run after the first one of a change (the re-evaluation of a room went past WAIT_SLICE_BUDGET). */
+  laterSlices: number;
 }
 
 export class WaitService {
   private readonly index = new WaiterIndex<PendingWait>();
   private readonly waitingAgents = new Map<string, number>();
   private readonly pendingRooms = new Map<string, number>();
+  private readonly pendingPerAgent = new Map<string, number>();
+  /** Per room, the waits a change may have made true that are not evaluated yet. */
+  private readonly dirty = new Map<string, Set<PendingWait>>();
+  /** Rooms with dirty waits left for a later slice, in turn. */
+  private readonly queue: string[] = [];
+  private sliceArmed = false;
   private evaluations = 0;
+  private laterSlices = 0;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -50,7 +64,7 @@ export class WaitService {
   }
 
   stats(): WaitStats {
-    return { pending: this.index.size, evaluations: this.evaluations };
+    return { pending: this.index.size, evaluations: this.evaluations, laterSlices: this.laterSlices };
   }
 
   async wait(roomId: string, query: Record<string, string | undefined>, caller: Caller, signal?: AbortSignal): Promise<Reply> {
@@ -61,14 +75,32 @@ export class WaitService {
     if (!reader.admin) requireReadableDeps(q.condition.deps, 'condition', { reader, selfReadable: reader.agentId !== null, describe: reader.agentId ?? 'a reader without an agent' });
     const started = this.deps.clock.now();
     this.evaluations++;
-    if (holds(q.condition, new ReadSession(room, reader, started).context())) return this.reply(room, q, caller, reader, true, started);
+    const first = runCelMetered(q.condition, new ReadSession(room, reader, started).context(), WAIT_BUDGET);
+    if (!first.outcome.ok && first.outcome.error.costExceeded) throw costError(q.condition.source, 'is refused');
+    if (first.outcome.ok && first.outcome.value === true) return this.reply(room, q, caller, reader, true, started);
+    this.admit(room.id, reader.agentId);
     const triggered = await this.pend(room, reader, q, signal);
+    if (triggered instanceof SyncError) throw triggered;
     if (triggered === null) return { status: 499, body: {} };
     const current = await this.deps.registry.get(roomId);
     return this.reply(current, q, caller, reader, triggered, started);
   }
 
-  private pend(room: RoomState, reader: Reader, q: WaitQuery, signal?: AbortSignal): Promise<boolean | null> {
+  // Refuse a wait past the room's or the agent's limit of pending waits.
+  private admit(roomId: string, agentId: string | null): void {
+    if ((this.pendingRooms.get(roomId) ?? 0) >= MAX_WAITS_PER_ROOM) {
+      throw new SyncError('too_many_waits', `This room already holds ${MAX_WAITS_PER_ROOM} pending waits, the most it may hold; try again when some have ended.`, { limit: MAX_WAITS_PER_ROOM, per: 'room' });
+    }
+    if (agentId && (this.pendingPerAgent.get(agentKey(roomId, agentId)) ?? 0) >= MAX_WAITS_PER_AGENT) {
+      throw new SyncError('too_many_waits', `${agentId} already has ${MAX_WAITS_PER_AGENT} pending waits in this room, the most an agent may have; end one or combine conditions with ||.`, {
+        limit: MAX_WAITS_PER_AGENT,
+        per: 'agent',
+        agent: agentId,
+      });
+    }
+  }
+
+  private pend(room: RoomState, reader: Reader, q: WaitQuery, signal?: AbortSignal): Promise<boolean | null | SyncError> {
     return new Promise((resolve) => {
       let handle: unknown = null;
       const onAbort = () => waiter.settle(null);
@@ -79,7 +111,8 @@ export class WaitService {
         deps: resolveSelf(q.condition.deps, reader.agentId),
         settle: (triggered) => {
           if (!this.index.remove(waiter)) return;
-          this.countPending(room.id, -1);
+          this.dirty.get(room.id)?.delete(waiter);
+          this.countPending(room.id, reader.agentId, -1);
           this.timers.cancel(handle);
           signal?.removeEventListener('abort', onAbort);
           this.release(room.id, reader.agentId);
@@ -88,26 +121,68 @@ export class WaitService {
       };
       if (signal?.aborted) return resolve(null);
       this.index.add(waiter);
-      this.countPending(room.id, 1);
+      this.countPending(room.id, reader.agentId, 1);
       handle = this.timers.set(() => waiter.settle(false), q.timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.hold(room, reader.agentId, q.condition.source);
     });
   }
 
-  /** Re-evaluate the waits a change can affect; settle those whose condition now holds. */
+  /** Mark the waits a change can affect for re-evaluation and run the room's first slice now. */
   private changed(room: RoomState, direct: ReadonlySet<string>): void {
     if (!this.index.watches(room.id)) return;
     const candidates = this.index.candidates(room.id, expandTouches(room, new Set(direct)));
     if (candidates.size === 0) return;
+    let dirty = this.dirty.get(room.id);
+    if (!dirty) this.dirty.set(room.id, (dirty = new Set()));
+    for (const waiter of candidates) dirty.add(waiter);
+    this.slice(room);
+  }
+
+  // Evaluate the room's dirty waits, oldest first, until WAIT_SLICE_BUDGET is spent; settle those
+  // that hold, end those that run past WAIT_BUDGET, and leave the rest for a later slice.
+  private slice(room: RoomState): void {
+    const dirty = this.dirty.get(room.id);
+    if (!dirty) return;
     const now = this.deps.clock.now();
     const sessions = new Map<string, ReadSession>();
-    for (const waiter of candidates) {
+    let spent = 0;
+    for (const waiter of dirty) {
+      if (spent >= WAIT_SLICE_BUDGET) break;
+      dirty.delete(waiter);
       const key = `${waiter.reader.agentId ?? ''}\u0000${waiter.reader.admin}`;
       let session = sessions.get(key);
       if (!session) sessions.set(key, (session = new ReadSession(room, waiter.reader, now)));
       this.evaluations++;
-      if (holds(waiter.condition, session.context())) waiter.settle(true);
+      const { outcome, cost } = runCelMetered(waiter.condition, session.context(), WAIT_BUDGET);
+      spent += cost;
+      if (outcome.ok && outcome.value === true) waiter.settle(true);
+      else if (!outcome.ok && outcome.error.costExceeded) waiter.settle(costError(waiter.condition.source, 'was ended'));
+    }
+    if (dirty.size === 0) this.dirty.delete(room.id);
+    else this.later(room.id);
+  }
+
+  private later(roomId: string): void {
+    if (!this.queue.includes(roomId)) this.queue.push(roomId);
+    if (this.sliceArmed) return;
+    this.sliceArmed = true;
+    this.timers.set(() => this.nextSlice(), 0);
+  }
+
+  // One room's slice per turn; a room with more left goes to the back of the line.
+  private nextSlice(): void {
+    this.sliceArmed = false;
+    const roomId = this.queue.shift();
+    if (roomId === undefined) return;
+    const room = this.deps.registry.cached(roomId);
+    if (room) {
+      this.laterSlices++;
+      this.slice(room);
+    } else this.dirty.delete(roomId);
+    if (this.queue.length && !this.sliceArmed) {
+      this.sliceArmed = true;
+      this.timers.set(() => this.nextSlice(), 0);
     }
   }
 
@@ -123,10 +198,9 @@ export class WaitService {
     return { status: 200, body };
   }
 
-  private countPending(roomId: string, delta: number): void {
-    const n = (this.pendingRooms.get(roomId) ?? 0) + delta;
-    if (n > 0) this.pendingRooms.set(roomId, n);
-    else this.pendingRooms.delete(roomId);
+  private countPending(roomId: string, agentId: string | null, delta: number): void {
+    bump(this.pendingRooms, roomId, delta);
+    if (agentId) bump(this.pendingPerAgent, agentKey(roomId, agentId), delta);
   }
 
   // An agent is `waiting` while it has at least one pending wait (D16).
@@ -145,6 +219,25 @@ export class WaitService {
     const room = this.deps.registry.cached(roomId);
     if (room) this.deps.presence.setWaiting(room, agentId, null, this.deps.clock.now());
   }
+}
+
+function bump(counts: Map<string, number>, key: string, delta: number): void {
+  const n = (counts.get(key) ?? 0) + delta;
+  if (n > 0) counts.set(key, n);
+  else counts.delete(key);
+}
+
+function agentKey(roomId: string, agentId: string): string {
+  return `${roomId}\u0000${agentId}`;
+}
+
+function costError(condition: string, what: string): SyncError {
+  return new SyncError('cel_cost_exceeded', `The wait condition ${what}: one evaluation may cost at most ${WAIT_BUDGET} units.`, {
+    field: 'condition',
+    expression: condition,
+    budget: WAIT_BUDGET,
+    hint: hintFor('cost'),
+  });
 }
 
 /** Whose eyes a wait evaluates with: the caller, or (admins only) the named agent. */
