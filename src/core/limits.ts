@@ -14,3 +14,17 @@ export const WAIT_SLICE_BUDGET = 1_000_000;
 /** Pending waits per agent in a room, and per room. */
 export const MAX_WAITS_PER_AGENT = 32;
 export const MAX_WAITS_PER_ROOM = 5_000;
+
+/** A message body longer than this (characters of text, or of its JSON) is cut in context reads. */
+export const MESSAGE_BODY_IN_CONTEXT = 4_096;
+/** Messages per read with `messages_full=true` (whole bodies). */
+export const MAX_FULL_MESSAGES = 20;
+
+/** `/poll` state rows per page (`state_limit`), default and most. */
+export const POLL_STATE_PAGE = 1_000;
+export const MAX_POLL_STATE_PAGE = 5_000;
+/** `GET /rooms` rows per page (`limit`), default and most. */
+export const ROOMS_PAGE = 100;
+export const MAX_ROOMS_PAGE = 1_000;
+/** Params and written values shown in audit records (poll, `include=_audit`) above this are summarised. */
+export const AUDIT_VALUE_IN_READS = 4_096;

@@ -5,6 +5,7 @@ import { isValidId } from '../../protocol/index.js';
 import { rejectUnknown, type InvocationOutcome, type InvokeEnv } from '../actions/invocation.js';
 import type { Message } from '../room/model.js';
 import { emptyBatch } from '../room/room-state.js';
+import { MESSAGE_BODY_IN_CONTEXT } from '../limits.js';
 
 const KIND = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -40,5 +41,25 @@ function recipients(raw: Json | undefined): string[] | null {
 export function messageJson(m: Message): JsonObject {
   const out: JsonObject = { seq: m.seq, ts: new Date(m.ts).toISOString(), from: m.from, kind: m.kind, body: m.body };
   if (m.to) out.to = m.to;
+  return out;
+}
+
+/**
+ * A message as a default context read shows it: a body longer than MESSAGE_BODY_IN_CONTEXT
+ * (as text, or as JSON text when it is not a string) becomes its first characters, with
+ * `truncated: true`, the full `length` and the query that reads it whole.
+ */
+export function messageInContext(m: Message, full: boolean): JsonObject {
+  const out = messageJson(m);
+  if (full) return out;
+  const text = typeof m.body === 'string' ? m.body : JSON.stringify(m.body);
+  if (text.length <= MESSAGE_BODY_IN_CONTEXT) return out;
+  let cut = MESSAGE_BODY_IN_CONTEXT;
+  // Never split a surrogate pair.
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1]!)) cut--;
+  out.body = text.slice(0, cut);
+  out.truncated = true;
+  out.length = text.length;
+  out._full = `?only=messages&messages_after=${m.seq - 1}&messages_before=${m.seq + 1}&messages_full=true`;
   return out;
 }

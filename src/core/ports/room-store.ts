@@ -22,6 +22,8 @@ export interface LogQuery {
 export interface MessageQuery {
   /** Only messages with seq > after. */
   after: number;
+  /** Only messages with seq < before (no bound when absent). */
+  before?: number;
   /** At most this many, the newest ones. */
   limit: number;
 }

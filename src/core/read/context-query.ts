@@ -1,6 +1,7 @@
 // Parse and validate the context-shaping query parameters (sync-core §11.2). Pure.
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { MAX_FULL_MESSAGES } from '../limits.js';
 
 export type Depth = 'lean' | 'full' | 'usage';
 
@@ -10,7 +11,11 @@ export interface ContextQuery {
   actions: boolean;
   messages: boolean;
   messagesAfter: number | null;
+  /** Only messages with seq < messagesBefore (with messages_after, one message can be read whole). */
+  messagesBefore: number | null;
   messagesLimit: number;
+  /** Whole message bodies (at most MAX_FULL_MESSAGES messages) instead of cut ones. */
+  messagesFull: boolean;
   include: string[];
   /** The parameters as supplied, echoed in `_context.request`. */
   request: JsonObject;
@@ -58,14 +63,20 @@ export function parseContextQuery(q: Record<string, string | undefined>): Contex
   if (q.messages !== undefined) request.messages = messages;
   const messagesAfter = q.messages_after === undefined ? null : nonNegativeInt('messages_after', q.messages_after);
   if (messagesAfter !== null) request.messages_after = messagesAfter;
+  const messagesBefore = q.messages_before === undefined ? null : nonNegativeInt('messages_before', q.messages_before);
+  if (messagesBefore !== null) request.messages_before = messagesBefore;
   let messagesLimit = DEFAULT_MESSAGES_LIMIT;
   if (q.messages_limit !== undefined) {
     messagesLimit = nonNegativeInt('messages_limit', q.messages_limit);
     if (messagesLimit < 1 || messagesLimit > MAX_MESSAGES_LIMIT) throw invalid('messages_limit', `use 1 to ${MAX_MESSAGES_LIMIT}`);
     request.messages_limit = messagesLimit;
   }
+  const messagesFull = q.messages_full === undefined ? false : bool('messages_full', q.messages_full);
+  if (q.messages_full !== undefined) request.messages_full = messagesFull;
+  // Whole bodies are read a few at a time, so one read stays bounded.
+  if (messagesFull) messagesLimit = Math.min(messagesLimit, MAX_FULL_MESSAGES);
   const include = q.include === undefined ? [] : list(q.include);
   const badInclude = include.find((s) => !INCLUDABLE.has(s));
   if (badInclude) throw invalid('include', `includable scopes are ${[...INCLUDABLE].join(', ')}`);
-  return { depth, only, actions, messages, messagesAfter, messagesLimit, include, request };
+  return { depth, only, actions, messages, messagesAfter, messagesBefore, messagesLimit, messagesFull, include, request };
 }

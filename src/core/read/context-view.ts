@@ -2,13 +2,14 @@
 // the messages and audit records it fetched, this file only arranges what the reader may see.
 import { ownValue, setOwn, type Json, type JsonObject } from '../json.js';
 import { BUILTINS, BUILTIN_IDS } from '../builtins/builtin-table.js';
-import { messageJson } from '../builtins/send-message.js';
+import { messageInContext } from '../builtins/send-message.js';
 import { contestedTargets } from '../actions/contest.js';
 import { visibleLogRecord } from '../room/audit.js';
 import { encodeAction, encodeAgent, encodeView } from '../room/record-codec.js';
 import type { ActionRecord, LogRecord, Message } from '../room/model.js';
 import { agentPublic } from './derived.js';
 import { MAX_MESSAGES_LIMIT, type ContextQuery } from './context-query.js';
+import { MAX_FULL_MESSAGES } from '../limits.js';
 import { readableState, readableVersions } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
 
@@ -29,12 +30,13 @@ export function buildContext(session: ReadSession, q: ContextQuery, inputs: Cont
   let truncated: JsonObject | null = null;
   const counts = session.messageCounts();
   if (q.messages) {
-    const section: Record<string, unknown> = { ...counts, recent: inputs.recent.map(messageJson) };
-    const rangeTotal = q.messagesAfter === null ? inputs.total : Math.max(0, inputs.total - q.messagesAfter);
+    const section: Record<string, unknown> = { ...counts, recent: inputs.recent.map((m) => messageInContext(m, q.messagesFull)) };
+    const upper = q.messagesBefore === null ? inputs.total : Math.min(inputs.total, Math.max(0, q.messagesBefore - 1));
+    const rangeTotal = Math.max(0, upper - (q.messagesAfter ?? 0));
     if (rangeTotal > inputs.recent.length && inputs.recent.length > 0) {
       const oldest = inputs.recent[0]!.seq;
-      const expandLimit = Math.min(rangeTotal, MAX_MESSAGES_LIMIT);
-      truncated = { missing: rangeTotal - inputs.recent.length, oldest_seq: oldest, _expand: `?messages_after=${q.messagesAfter ?? 0}&messages_limit=${expandLimit}` };
+      const expandLimit = Math.min(rangeTotal, q.messagesFull ? MAX_FULL_MESSAGES : MAX_MESSAGES_LIMIT);
+      truncated = { missing: rangeTotal - inputs.recent.length, oldest_seq: oldest, _expand: `?messages_after=${q.messagesAfter ?? 0}${q.messagesBefore === null ? '' : `&messages_before=${q.messagesBefore}`}&messages_limit=${expandLimit}${q.messagesFull ? '&messages_full=true' : ''}` };
       section._elided = { total: rangeTotal, returned: inputs.recent.length, ...truncated };
     }
     out.messages = section;
@@ -60,7 +62,7 @@ function stateSection(session: ReadSession, q: ContextQuery, inputs: ContextInpu
   if (q.include.includes('_agents')) {
     state._agents = recordMap([...room.agents.values()].filter((a) => room.celAgents.has(a.id)).map((a) => [a.id, agentRecordFor(a, session)]));
   }
-  if (q.include.includes('_messages')) state._messages = recordMap(inputs.recent.map((m) => [String(m.seq), messageJson(m)]));
+  if (q.include.includes('_messages')) state._messages = recordMap(inputs.recent.map((m) => [String(m.seq), messageInContext(m, q.messagesFull)]));
   if (q.include.includes('_audit')) state._audit = recordMap(inputs.audit.map((r) => [String(r.seq), visibleLogRecord(r, reader)]));
   return state;
 }

@@ -1,6 +1,7 @@
 // Building audit-log records (D13) and showing them to a reader (D9). Pure.
 import type { Json, JsonObject } from '../json.js';
 import { canReadScope, type Reader } from '../read/policy.js';
+import { AUDIT_VALUE_IN_READS } from '../limits.js';
 import type { LogKind, LogRecord, WriteRecord } from './model.js';
 
 export interface LogInput {
@@ -23,8 +24,13 @@ export const MAX_REFUSED_PARAMS_BYTES = 4096;
  * `{truncated: true, bytes: N}`, so a refused call cannot make the log grow by its body size.
  */
 export function refusedParams(params: JsonObject): JsonObject {
-  const bytes = utf8Length(JSON.stringify(params));
-  return bytes <= MAX_REFUSED_PARAMS_BYTES ? params : { truncated: true, bytes };
+  return summarised(params, MAX_REFUSED_PARAMS_BYTES) as JsonObject;
+}
+
+/** The value itself when its JSON is at most `limit` bytes, otherwise `{truncated: true, bytes}`. */
+export function summarised(value: Json, limit: number): Json {
+  const bytes = utf8Length(JSON.stringify(value));
+  return bytes <= limit ? value : { truncated: true, bytes };
 }
 
 function utf8Length(text: string): number {
@@ -70,9 +76,10 @@ export function visibleLogRecord(record: LogRecord, reader: Reader): JsonObject 
     ok: record.ok,
   };
   if (record.error) out.error = record.error;
-  if (own && record.params) out.params = record.params;
-  if (record.writes.length) out.writes = record.writes.map((w) => visibleWrite(w, reader)) as Json;
-  if (record.detail && (own || !containsPrivate(record))) out.detail = record.detail;
+  // Reads show large params, values and details as a summary, so an audit page stays bounded.
+  if (own && record.params) out.params = summarised(record.params, AUDIT_VALUE_IN_READS);
+  if (record.writes.length) out.writes = record.writes.map((w) => boundedWrite(visibleWrite(w, reader))) as Json;
+  if (record.detail && (own || !containsPrivate(record))) out.detail = summarised(record.detail, AUDIT_VALUE_IN_READS);
   return out;
 }
 
@@ -81,6 +88,14 @@ export function visibleWrite(w: WriteRecord, reader: Reader): JsonObject {
     return w as unknown as JsonObject;
   }
   return { scope: w.scope, key: w.key, ...(w.deleted ? { deleted: true } : {}) };
+}
+
+function boundedWrite(w: JsonObject): JsonObject {
+  if (w.value === undefined && w.merge === undefined) return w;
+  const out = { ...w };
+  if (out.value !== undefined) out.value = summarised(out.value, AUDIT_VALUE_IN_READS);
+  if (out.merge !== undefined) out.merge = summarised(out.merge, AUDIT_VALUE_IN_READS);
+  return out;
 }
 
 function containsPrivate(record: LogRecord): boolean {

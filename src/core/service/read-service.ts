@@ -4,7 +4,9 @@ import { compileCel, DEFAULT_STEP_BUDGET, evaluationError, jsonOutcome, runCel, 
 import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { visibleLogRecord } from '../room/audit.js';
-import type { LogRecord, Message } from '../room/model.js';
+import type { Entry, LogRecord, Message } from '../room/model.js';
+import { isValidScopeName } from '../../protocol/index.js';
+import { MAX_POLL_STATE_PAGE, POLL_STATE_PAGE } from '../limits.js';
 import type { RoomState } from '../room/room-state.js';
 import { buildContext } from '../read/context-view.js';
 import { parseContextQuery, type ContextQuery } from '../read/context-query.js';
@@ -48,12 +50,13 @@ export class ReadService {
 
   private async recentMessages(room: RoomState, q: ContextQuery): Promise<Message[]> {
     const after = q.messagesAfter ?? 0;
+    const before = q.messagesBefore ?? room.messageSeq + 1;
     const tailStart = room.messages[0]?.seq ?? room.messageSeq + 1;
-    const wantedFrom = Math.max(after + 1, room.messageSeq - q.messagesLimit + 1);
+    const wantedFrom = Math.max(after + 1, Math.min(before, room.messageSeq + 1) - q.messagesLimit);
     if (wantedFrom >= tailStart) {
-      return room.messages.filter((m) => m.seq > after).slice(-q.messagesLimit);
+      return room.messages.filter((m) => m.seq > after && m.seq < before).slice(-q.messagesLimit);
     }
-    return this.deps.store.readMessages(room.id, { after, limit: q.messagesLimit });
+    return this.deps.store.readMessages(room.id, { after, before, limit: q.messagesLimit });
   }
 
   async evaluate(roomId: string, body: JsonObject, caller: Caller): Promise<Record<string, unknown>> {
@@ -73,13 +76,17 @@ export class ReadService {
   async poll(roomId: string, query: Record<string, string | undefined>, caller: Caller): Promise<Record<string, unknown>> {
     this.requireRead(caller);
     const limit = boundedInt(query.limit, 'limit', 100, 1, 500);
+    const stateLimit = boundedInt(query.state_limit, 'state_limit', POLL_STATE_PAGE, 1, MAX_POLL_STATE_PAGE);
+    const stateAfter = query.state_after === undefined ? null : parseStateCursor(query.state_after);
     const before = query.before === undefined ? undefined : boundedInt(query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
     const room = await this.deps.registry.get(roomId);
     const reader = readerOf(caller);
     const session = new ReadSession(room, reader, this.deps.clock.now());
     const audit = await this.deps.store.readLog(room.id, { before, limit });
+    const page = statePage(session, stateAfter, stateLimit);
     return withBudget(DEFAULT_STEP_BUDGET, () => ({
-      state: entryRows(session),
+      state: page.rows,
+      next_state_after: page.next,
       views: Object.fromEntries(session.visibleViews().map((v) => [v.id, session.viewJson(v)])),
       actions: Object.fromEntries(session.visibleActions().map((a) => [a.id, session.actionAvailable(a)])),
       audit: audit.map((r: LogRecord) => visibleLogRecord(r, reader)),
@@ -88,8 +95,31 @@ export class ReadService {
   }
 }
 
-function entryRows(session: ReadSession): JsonObject[] {
-  return [...readableEntries(session)].map((e) => ({ scope: e.scope, key: e.key, value: e.value, version: e.version, revision: e.revision, updated_at: new Date(e.updatedAt).toISOString(), writer: e.writer }));
+type StateCursor = { scope: string; key: string };
+
+// A page of the readable entries in (scope, key) order after the cursor; `next` is the cursor of
+// the following page (`scope/key`; scope names never contain a slash), null on the last one.
+function statePage(session: ReadSession, after: StateCursor | null, limit: number): { rows: JsonObject[]; next: string | null } {
+  const entries: Entry[] = [];
+  for (const e of readableEntries(session)) if (!after || compareEntry(e, after) > 0) entries.push(e);
+  entries.sort(compareEntry);
+  const page = entries.slice(0, limit);
+  const last = page[page.length - 1];
+  const rows = page.map((e) => ({ scope: e.scope, key: e.key, value: e.value, version: e.version, revision: e.revision, updated_at: new Date(e.updatedAt).toISOString(), writer: e.writer }));
+  return { rows, next: entries.length > limit && last ? `${last.scope}/${last.key}` : null };
+}
+
+function compareEntry(a: StateCursor, b: StateCursor): number {
+  if (a.scope !== b.scope) return a.scope < b.scope ? -1 : 1;
+  return a.key === b.key ? 0 : a.key < b.key ? -1 : 1;
+}
+
+function parseStateCursor(raw: string): StateCursor {
+  const slash = raw.indexOf('/');
+  if (slash <= 0 || !isValidScopeName(raw.slice(0, slash))) {
+    throw new SyncError('invalid_query', 'state_after is the next_state_after of a previous page (scope/key).', { param: 'state_after' });
+  }
+  return { scope: raw.slice(0, slash), key: raw.slice(slash + 1) };
 }
 
 function boundedInt(raw: string | undefined, param: string, fallback: number, min: number, max: number): number {

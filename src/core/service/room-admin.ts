@@ -4,6 +4,7 @@ import { SyncError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { isValidId } from '../../protocol/index.js';
+import { MAX_ROOMS_PAGE, ROOMS_PAGE } from '../limits.js';
 import type { RoomRecord } from '../room/model.js';
 import { requireAdmin, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
@@ -11,6 +12,26 @@ import type { Reply } from './write-service.js';
 
 export function roomInfo(room: RoomRecord): Record<string, unknown> {
   return { id: room.id, created_at: new Date(room.createdAt).toISOString(), meta: room.meta };
+}
+
+type RoomCursor = { createdAt: number; id: string };
+
+function newestFirst(a: RoomCursor, b: RoomCursor): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt;
+  return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
+}
+
+function pageLimit(raw: string | undefined): number {
+  if (raw === undefined) return ROOMS_PAGE;
+  const n = /^\d{1,6}$/.test(raw) ? Number(raw) : 0;
+  if (n < 1 || n > MAX_ROOMS_PAGE) throw new SyncError('invalid_query', `The query parameter limit must be an integer from 1 to ${MAX_ROOMS_PAGE}.`, { param: 'limit' });
+  return n;
+}
+
+function parseRoomCursor(raw: string): RoomCursor {
+  const match = /^(\d{1,16})_(.+)$/.exec(raw);
+  if (!match || !isValidId(match[2])) throw new SyncError('invalid_query', 'after is the next cursor of a previous page of rooms.', { param: 'after' });
+  return { createdAt: Number(match[1]), id: match[2]! };
 }
 
 export class RoomAdmin {
@@ -49,9 +70,17 @@ export class RoomAdmin {
     return roomInfo((await this.deps.registry.get(roomId)).room);
   }
 
-  async list(ids: readonly string[] | null): Promise<Array<Record<string, unknown>>> {
-    const rooms = await this.deps.store.listRooms(ids ?? undefined);
-    return rooms.map(roomInfo);
+  /**
+   * A page of rooms, newest first (`limit`, `after` = the `next` of the previous page). The
+   * cursor names the last room's creation time and id, so it stays valid if that room is deleted.
+   */
+  async list(ids: readonly string[] | null, query: Record<string, string | undefined> = {}): Promise<{ rooms: Array<Record<string, unknown>>; next: string | null }> {
+    const limit = pageLimit(query.limit);
+    const after = query.after === undefined ? null : parseRoomCursor(query.after);
+    const rooms = (await this.deps.store.listRooms(ids ?? undefined)).sort(newestFirst).filter((r) => !after || newestFirst(r, after) > 0);
+    const page = rooms.slice(0, limit);
+    const last = page[page.length - 1];
+    return { rooms: page.map(roomInfo), next: rooms.length > limit && last ? `${last.createdAt}_${last.id}` : null };
   }
 
   async delete(roomId: string, caller: Caller): Promise<Reply> {

@@ -24,9 +24,16 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
 
   app.get('/rooms', async (c) => {
     const header = c.req.header('authorization');
-    if (!header && localMode) return send(c, 200, await services.rooms.list(null));
-    if (!header) throw new SyncError('authentication_required', 'Listing rooms needs a bearer token.');
-    return send(c, 200, await services.rooms.list(await auth.roomsFor(header)));
+    if (!header && !localMode) throw new SyncError('authentication_required', 'Listing rooms needs a bearer token.');
+    const page = await services.rooms.list(header ? await auth.roomsFor(header) : null, c.req.query());
+    // The body stays a bare array (sync-auth §3.6); the next page is linked in headers.
+    const res = send(c, 200, page.rooms);
+    if (page.next !== null) {
+      const next = new URLSearchParams({ ...c.req.query(), after: page.next });
+      res.headers.set('link', `</rooms?${next.toString()}>; rel="next"`);
+      res.headers.set('x-next-after', page.next);
+    }
+    return res;
   });
 
   app.get('/rooms/:id', async (c) => {

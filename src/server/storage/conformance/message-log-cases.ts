@@ -44,6 +44,8 @@ export function messageLogCases(ctx: StoreContext): void {
       expect(data.directed).toStrictEqual([{ seq: 2, to: ['bob'] }, { seq: 3, to: ['bob', 'carol'] }, { seq: 4, to: [] }]);
       expect(await ctx.store.readMessages('r1', { after: 0, limit: 100 })).toStrictEqual(MESSAGES);
       expect(data.messagesTail[1]!.body).toBe('42');
+      expect((await ctx.store.readMessages('r1', { after: 1, before: 4, limit: 100 })).map((m) => m.seq)).toStrictEqual([2, 3]);
+      expect((await ctx.store.readMessages('r1', { after: 1, before: 4, limit: 1 })).map((m) => m.seq)).toStrictEqual([3]);
     });
 
     it('round-trips log records with every field', async () => {

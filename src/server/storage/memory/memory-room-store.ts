@@ -122,7 +122,7 @@ export class MemoryRoomStore implements RoomStore {
 
   async readMessages(roomId: string, query: MessageQuery): Promise<Message[]> {
     const messages = this.rooms.get(roomId)?.messages ?? [];
-    const after = messages.filter((m) => m.seq > query.after);
+    const after = messages.filter((m) => m.seq > query.after && (query.before === undefined || m.seq < query.before));
     return copy(query.limit > 0 ? after.slice(-query.limit) : []);
   }
 

@@ -132,7 +132,7 @@ export class SqliteRoomStore implements RoomStore {
   }
 
   async readMessages(roomId: string, query: MessageQuery): Promise<Message[]> {
-    return (this.sql.messagesAfter.all(roomId, query.after, query.limit) as MessageRow[]).map(messageFromRow).reverse();
+    return (this.sql.messagesAfter.all(roomId, query.after, query.before ?? Number.MAX_SAFE_INTEGER, query.limit) as MessageRow[]).map(messageFromRow).reverse();
   }
 
   async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {

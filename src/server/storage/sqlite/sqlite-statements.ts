@@ -21,7 +21,7 @@ export function prepareStatements(db: Database.Database) {
     deleteEntry: p('DELETE FROM entries WHERE room_id = ? AND scope = ? AND key = ?'),
     insertMessage: p('INSERT INTO messages (room_id, seq, ts, sender, kind, body, recipients) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     messageTail: p('SELECT * FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?'),
-    messagesAfter: p('SELECT * FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq DESC LIMIT ?'),
+    messagesAfter: p('SELECT * FROM messages WHERE room_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?'),
     directed: p('SELECT seq, recipients FROM messages WHERE room_id = ? AND recipients IS NOT NULL ORDER BY seq'),
     maxMessageSeq: p('SELECT max(seq) AS n FROM messages WHERE room_id = ?'),
     insertLog: p('INSERT INTO log (room_id, seq, ts, kind, agent, action, builtin, params, ok, error, writes, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
