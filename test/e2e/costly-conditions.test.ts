@@ -72,8 +72,11 @@ describe('costly and numerous waits', () => {
     const { time, app, client, agents } = await waitRoom();
     // Each evaluation walks 6,000 elements (~90,000 units, under the budget of one wait).
     await agents[0]!.invoke('r', 'set', { key: 'l', value: Array.from({ length: 6000 }, (_, i) => i) });
-    const condition = 'state._shared.l.all(x, x >= 0) && state._shared.go == 1';
-    const waits = Array.from({ length: 40 }, (_, i) => agents[i % 4]!.get('/rooms/r/wait' + q(condition, '&include=state._shared.go')));
+    // It also reads agents, and each of 40 agents waits once: every answered wait turns its agent
+    // active, which touches the other waits again while the slice runs.
+    const condition = 'state._shared.l.all(x, x >= 0) && state._shared.go == 1 && size(agents) > 0';
+    const waiters = await Promise.all(Array.from({ length: 40 }, async (_, j) => client.as((await client.post('/rooms/r/agents', { id: `w${j}` })).body.token)));
+    const waits = waiters.map((w) => w.get('/rooms/r/wait' + q(condition, '&include=state._shared.go')));
     await until(() => app.services.waits.stats().pending === 40);
     const before = app.services.waits.stats().evaluations;
     expect((await agents[0]!.invoke('r', 'set', { key: 'go', value: 1 })).status).toBe(200);

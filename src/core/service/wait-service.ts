@@ -45,6 +45,8 @@ export class WaitService {
   /** Rooms with dirty waits left for a later slice, in turn. */
   private readonly queue: string[] = [];
   private sliceArmed = false;
+  /** The room whose slice is running: settling a wait changes presence, which lands here again. */
+  private slicing: string | null = null;
   private evaluations = 0;
   private laterSlices = 0;
 
@@ -136,6 +138,9 @@ export class WaitService {
     let dirty = this.dirty.get(room.id);
     if (!dirty) this.dirty.set(room.id, (dirty = new Set()));
     for (const waiter of candidates) dirty.add(waiter);
+    // Inside a running slice the new candidates join its loop (or a later slice), never a nested one.
+    if (this.slicing === room.id) return;
+    if (this.slicing !== null) return this.later(room.id);
     this.slice(room);
   }
 
@@ -144,6 +149,18 @@ export class WaitService {
   private slice(room: RoomState): void {
     const dirty = this.dirty.get(room.id);
     if (!dirty) return;
+    this.slicing = room.id;
+    try {
+      this.evaluateDirty(room, dirty);
+    } finally {
+      this.slicing = null;
+    }
+    if (dirty.size === 0) this.dirty.delete(room.id);
+    else this.later(room.id);
+  }
+
+  // Waits added while the loop runs (settling one changes presence) are visited by the same loop.
+  private evaluateDirty(room: RoomState, dirty: Set<PendingWait>): void {
     const now = this.deps.clock.now();
     const sessions = new Map<string, ReadSession>();
     let spent = 0;
@@ -159,8 +176,6 @@ export class WaitService {
       if (outcome.ok && outcome.value === true) waiter.settle(true);
       else if (!outcome.ok && outcome.error.costExceeded) waiter.settle(costError(waiter.condition.source, 'was ended'));
     }
-    if (dirty.size === 0) this.dirty.delete(room.id);
-    else this.later(room.id);
   }
 
   private later(roomId: string): void {
