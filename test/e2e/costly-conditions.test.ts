@@ -40,6 +40,25 @@ describe('costly enabled expressions', () => {
     expect(state.p0).toBe(1);
   });
 
+  it("a commit re-evaluates only the agents' enabled expressions that read what it touched", async () => {
+    const { app, client, mallory, carol } = await room();
+    for (let i = 0; i < 20; i++) {
+      expect((await client.post('/rooms/r/agents', { id: `m${i}`, enabled: `!has(state._shared.ban_m${i})` })).status).toBe(201);
+    }
+    await mallory.invoke('r', 'set', { key: 'warm', value: 1 });
+    await carol.context('r', '?only=agents');
+    const work = app.services.registry.cached('r')!.work;
+    const before = work.enabledEvaluations;
+    await mallory.invoke('r', 'set', { key: 'unrelated', value: 1 });
+    expect(Object.keys((await carol.context('r', '?only=agents')).body.agents)).toContain('m3');
+    expect(work.enabledEvaluations - before).toBe(0);
+    await mallory.invoke('r', 'set', { key: 'ban_m3', value: true });
+    const agents = (await carol.context('r', '?only=agents')).body.agents;
+    expect(agents.m3).toBeUndefined();
+    expect(agents.m4).toBeDefined();
+    expect(work.enabledEvaluations - before).toBe(1);
+  });
+
   it('refuses at join and at write an enabled that already runs past its budget', async () => {
     const { client, mallory } = await room();
     await mallory.invoke('r', 'set', { key: 'l', value: Array.from({ length: 2000 }, (_, i) => i) });

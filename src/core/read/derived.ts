@@ -6,7 +6,8 @@ import { SyncError } from '../errors.js';
 import { DERIVED_ROOM_BUDGET, ENABLED_BUDGET } from '../limits.js';
 import type { RoomState } from '../room/room-state.js';
 import { timerBoundary, timerLive } from '../room/timers.js';
-import type { AgentRecord } from '../room/model.js';
+import type { AgentRecord, Entry } from '../room/model.js';
+import { touchKey, type Touches } from '../wait/touches.js';
 import { ReadSession } from './read-session.js';
 
 /** Bring conditional entries and agents up to date if something changed or a timer passed. */
@@ -16,10 +17,21 @@ export function ensureDerived(room: RoomState, now: number): void {
   // A deadline passed before its firing commit: cached views may read what it changed.
   if (timePassed) room.viewCache.clear();
   room.derivedStale = false;
-  resolveTimerOnly(room, now);
+  // What changed since agents were resolved: the commits' touches and entries that became visible
+  // or hidden now. null (a timer passed, a fresh load): resolve every agent.
+  const touches = timePassed ? null : room.derivedTouches;
+  room.derivedTouches = new Set();
+  resolveTimerOnly(room, now, touches);
   room.nextBoundary = room.boundaries.peek(() => room.work.examined++);
-  resolveEnabled(room, now);
-  room.celAgents = resolveAgents(room, now);
+  resolveEnabled(room, now, touches);
+  room.celAgents = resolveAgents(room, now, touches);
+}
+
+// Show or hide an entry, noting a change of visibility in `touches`.
+function setVisible(room: RoomState, entry: Entry, visible: boolean, touches: Touches | null): void {
+  if (touches && visible !== room.celVisible(entry.scope, entry.key)) touchKey(touches, entry.scope, entry.key);
+  if (visible) room.showCel(entry.scope, entry.key, toCel(entry.value));
+  else room.hideCel(entry.scope, entry.key);
 }
 
 function noteBoundary(room: RoomState, at: number | null): void {
@@ -28,7 +40,7 @@ function noteBoundary(room: RoomState, at: number | null): void {
 
 // Entries whose visibility depends on a timer only: just those written since the last resolution
 // and those whose boundary passed, so dormant timers cost nothing here.
-function resolveTimerOnly(room: RoomState, now: number): void {
+function resolveTimerOnly(room: RoomState, now: number, touches: Touches | null): void {
   const ids = new Set(room.visibilityDirty);
   room.visibilityDirty.clear();
   for (const id of room.boundaries.popDue(now, () => room.work.examined++)) ids.add(id);
@@ -36,8 +48,7 @@ function resolveTimerOnly(room: RoomState, now: number): void {
     room.work.examined++;
     const entry = room.conditional.get(id);
     if (!entry || entry.enabled) continue;
-    if (timerLive(entry.timer, now)) room.showCel(entry.scope, entry.key, toCel(entry.value));
-    else room.hideCel(entry.scope, entry.key);
+    setVisible(room, entry, timerLive(entry.timer, now), touches);
     const boundary = timerBoundary(entry.timer, now);
     if (boundary !== null) room.boundaries.push(boundary, id);
   }
@@ -47,28 +58,52 @@ function resolveTimerOnly(room: RoomState, now: number): void {
 // Each `enabled` runs with a budget of its own (ENABLED_BUDGET), never the budget of the request
 // that happened to trigger the resolution; entries also share a per-room pool (DERIVED_ROOM_BUDGET).
 // An entry whose expression runs out, or comes after the pool ran dry, is hidden.
-function resolveEnabled(room: RoomState, now: number): void {
-  for (const entry of room.enabledEntries.values()) room.hideCel(entry.scope, entry.key);
+function resolveEnabled(room: RoomState, now: number, touches: Touches | null): void {
+  const wasVisible = new Set<Entry>();
+  for (const entry of room.enabledEntries.values()) {
+    if (room.celVisible(entry.scope, entry.key)) wasVisible.add(entry);
+    room.hideCel(entry.scope, entry.key);
+  }
   let pool = DERIVED_ROOM_BUDGET;
   // In write order, each entry sees the ones resolved before it.
   for (const entry of room.enabledEntries.values()) {
     room.work.examined++;
     noteBoundary(room, timerBoundary(entry.timer, now));
-    if (!timerLive(entry.timer, now) || pool <= 0) continue;
-    const { holds, cost } = enabledHolds(room, entry.enabled!, entry.enabledAuthority, now, Math.min(ENABLED_BUDGET, pool));
-    pool -= cost;
+    let holds = false;
+    if (timerLive(entry.timer, now) && pool > 0) {
+      const outcome = enabledHolds(room, entry.enabled!, entry.enabledAuthority, now, Math.min(ENABLED_BUDGET, pool));
+      pool -= outcome.cost;
+      holds = outcome.holds;
+    }
     if (holds) room.showCel(entry.scope, entry.key, toCel(entry.value));
+    if (touches && holds !== wasVisible.has(entry)) touchKey(touches, entry.scope, entry.key);
   }
 }
 
-function resolveAgents(room: RoomState, now: number): CelMap {
+// An agent's own expression decides only its own presence, on its own budget. It is evaluated
+// again only when something it can read changed (`touches`): its record, its authority's record
+// (read rights), or a path its expression reads; otherwise it keeps its presence.
+function resolveAgents(room: RoomState, now: number, touches: Touches | null): CelMap {
   const out: CelMap = new Map();
   for (const agent of room.agents.values()) {
-    // An agent's own expression decides only its own presence, on its own budget.
-    if (agent.enabled && !enabledHolds(room, agent.enabled, agent.enabledAuthority, now, ENABLED_BUDGET).holds) continue;
+    if (agent.enabled) {
+      const again = !touches || touches.has(`a:${agent.id}`) || (agent.enabledAuthority !== null && touches.has(`a:${agent.enabledAuthority}`)) || readsAny(agent.enabled, touches);
+      const before = room.celAgents.has(agent.id);
+      const present = again ? enabledHolds(room, agent.enabled, agent.enabledAuthority, now, ENABLED_BUDGET).holds : before;
+      // Agents reading this one saw the previous map; they are evaluated again at the next resolution.
+      if (present !== before) room.noteAgentChange(agent.id);
+      if (!present) continue;
+    }
     out.set(agent.id, agentPublic(agent));
   }
   return out;
+}
+
+function readsAny(source: string, touches: Touches): boolean {
+  const deps = compileStored(source, 'enabled')?.deps;
+  if (!deps || touches.has('*')) return true;
+  for (const dep of deps) if (dep === '*' || touches.has(dep)) return true;
+  return false;
 }
 
 export interface EnabledOutcome {
@@ -81,6 +116,7 @@ export interface EnabledOutcome {
 export function enabledHolds(room: RoomState, source: string, authorityId: string | null, now: number, budget: number): EnabledOutcome {
   const compiled = compileStored(source, 'enabled');
   if (!compiled) return { holds: false, cost: 0, costExceeded: false };
+  room.work.enabledEvaluations++;
   const session = new ReadSession(room, authority(authorityId), now, { bare: true });
   const { outcome, cost } = runCelMetered(compiled, session.context(), budget);
   return { holds: outcome.ok && outcome.value === true, cost, costExceeded: !outcome.ok && outcome.error.costExceeded };

@@ -6,8 +6,10 @@ import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
 import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
 import { RECORD_SCOPES } from './model.js';
 import { DeadlineHeap } from '../time/deadline-heap.js';
+import { touchKey } from '../wait/touches.js';
 
 export const MESSAGE_TAIL = 500;
+const MAX_DERIVED_TOUCHES = 10_000;
 
 export type EntryChange = { op: 'put'; entry: Entry } | { op: 'delete'; scope: string; key: string };
 
@@ -76,8 +78,13 @@ export class RoomState {
   readonly tickWatchers = new Map<string, Map<string, Entry>>();
   /** Agents with an `enabled` expression. */
   private readonly enabledAgents = new Set<string>();
-  /** Work counters (entries and deadlines examined), so tests can count work instead of timing it. */
-  readonly work = { examined: 0 };
+  /** Work counters (entries and deadlines examined, `enabled` evaluations), so tests count work, not time. */
+  readonly work = { examined: 0, enabledEvaluations: 0 };
+  /**
+   * What commits touched since agents were last resolved (see read/derived.ts), so only agents
+   * whose `enabled` reads a touched path are evaluated again; null: evaluate them all.
+   */
+  derivedTouches: Set<string> | null = null;
   /** CEL copies of the visible agents (placed by the resolver). */
   celAgents: CelMap = new Map();
   /** The next instant a wall-clock timer changes what is visible, if any. */
@@ -133,6 +140,7 @@ export class RoomState {
     for (const change of batch.entries) {
       const scope = change.op === 'put' ? change.entry.scope : change.scope;
       const prev = this.entry(scope, change.op === 'put' ? change.entry.key : change.key);
+      this.noteDerivedTouch(scope, change.op === 'put' ? change.entry.key : change.key);
       if (scope === RECORD_SCOPES.agents || isConditional(prev) || (change.op === 'put' && isConditional(change.entry))) stale = true;
       if (change.op === 'put') this.putEntry(change.entry);
       else this.deleteEntry(change.scope, change.key);
@@ -142,6 +150,23 @@ export class RoomState {
     for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
     // Re-resolving conditional entries and agents is needed only when this change can alter them.
     if (stale) this.derivedStale = true;
+  }
+
+  private noteDerivedTouch(scope: string, key: string): void {
+    // Without agent conditions there is nothing to narrow; a long backlog is cheaper to redo whole.
+    if (this.enabledAgents.size === 0 || (this.derivedTouches && this.derivedTouches.size > MAX_DERIVED_TOUCHES)) this.derivedTouches = null;
+    else if (this.derivedTouches) touchKey(this.derivedTouches, scope, key);
+  }
+
+  /** An agent's public fields or presence changed outside a commit (status, heartbeat, `enabled`). */
+  noteAgentChange(agentId: string): void {
+    if (this.derivedTouches) touchKey(this.derivedTouches, RECORD_SCOPES.agents, agentId);
+  }
+
+  /** Whether an entry is currently visible in CEL. */
+  celVisible(scope: string, key: string): boolean {
+    const obj = this.celScopes.get(scope);
+    return !!obj && Object.prototype.hasOwnProperty.call(obj, key);
   }
 
   // Any `enabled` on an entry or an agent may read what a commit changed.

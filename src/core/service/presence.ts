@@ -49,6 +49,7 @@ export class Presence {
   // `touches` names what conditions may observe of the change (status, read counters); null: nothing.
   private changed(room: RoomState, agent: AgentRecord, touches: Set<string> | null): void {
     if (room.celAgents.has(agent.id)) room.celAgents.set(agent.id, agentPublic(agent));
+    room.noteAgentChange(agent.id);
     if (touches) {
       invalidateViews(room, touches);
       this.onTouch?.(room, touches);
