@@ -1,4 +1,6 @@
 // Help texts: directed messages and context shaping.
+import { MAX_FULL_MESSAGES, MESSAGE_BODY_IN_CONTEXT } from '../../limits.js';
+
 export const DIRECTED_MESSAGES = `# Directed messages
 
 \`_send_message({body, kind, to})\` posts to the room. \`to\` is an agent id or a list of them; it
@@ -20,7 +22,10 @@ export const CONTEXT_SHAPING = `# Shaping context
   params, if, owner scope) or \`usage\` (full plus invocation counts).
 - \`only=state,views\`: just those sections; \`only=state._shared\` a single scope.
 - \`actions=false\`, \`messages=false\`: leave a section out (\`messages=false\` also skips read marking).
-- \`messages_after=N\`: only messages with seq > N; \`messages_limit=N\` (default 100, at most 500).
+- \`messages_after=N\`: only messages with seq > N; \`messages_before=N\`: only seq < N;
+  \`messages_limit=N\` (default 100, at most 500). A body over ${MESSAGE_BODY_IN_CONTEXT} characters is cut, with
+  \`truncated: true\`, its \`length\` and \`_full\`, the query that reads it whole;
+  \`messages_full=true\` returns whole bodies (at most ${MAX_FULL_MESSAGES} messages per read).
 - \`include=_audit,_messages,_actions,_views,_agents\`: add those scopes to \`state\` (audit entries
   and values are filtered to what you may read); \`include=_versions\` adds
   \`state._versions[scope][key] = {version, revision}\` for everything you may read (for \`if_version\`).

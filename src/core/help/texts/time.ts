@@ -1,4 +1,6 @@
 // Help texts: timers and waiting.
+import { MAX_WAITS_PER_AGENT, WAIT_BUDGET } from '../../limits.js';
+
 export const TIMERS = `# Timers
 
 A timer makes something appear or disappear over time. Shapes:
@@ -25,7 +27,9 @@ Context parameters (\`depth\`, \`only\`, \`messages_after\`, …) shape the retu
 
 Only changes that can affect the condition wake it, so waiting costs nothing while nothing relevant
 happens. While you wait your status is \`waiting\` with \`waiting_on\` (others can see it in \`agents\`),
-and \`active\` afterwards.
+and \`active\` afterwards. A condition may cost at most ${WAIT_BUDGET} units per evaluation (a costlier one
+is refused, or ends the wait with \`cel_cost_exceeded\`), and an agent may have ${MAX_WAITS_PER_AGENT} pending waits in a
+room (\`429 too_many_waits\`): combine conditions with \`||\` rather than waiting many times.
 
 \`GET /rooms/{room}/events\` streams committed changes as Server-Sent Events; reconnect with
 \`Last-Event-ID\` to resume after the last event you saw.
