@@ -56,6 +56,12 @@ export class RoomState {
   readonly invocations = new Map<string, number>();
   messageSeq: number;
   logSeq: number;
+  /**
+   * Which life of the room id this image belongs to (set by the registry): a room deleted and
+   * created again with the same id is a new incarnation, and nothing bound to the old one (a
+   * stream, a wait) may see it.
+   */
+  incarnation = 0;
   /** True when conditional entries and agents must be re-resolved before the next read. */
   derivedStale = true;
 

@@ -4,6 +4,7 @@ import type { JsonObject } from '../json.js';
 import { visibleLogRecord } from '../room/audit.js';
 import type { LogRecord } from '../room/model.js';
 import type { Reader } from '../read/policy.js';
+import type { RoomState } from '../room/room-state.js';
 import type { ServiceDeps } from './ports.js';
 
 export interface FeedEvent {
@@ -12,7 +13,10 @@ export interface FeedEvent {
   data: JsonObject;
 }
 
-type Subscriber = { reader: Reader; push(event: FeedEvent): void };
+/** Why the server ends a stream: its room was deleted, or the server is stopping. */
+export type FeedEnd = 'room_deleted' | 'shutdown';
+
+type Subscriber = { reader: Reader; incarnation: number; push(event: FeedEvent): void; end(reason: FeedEnd): void };
 
 const BACKLOG_PAGE = 500;
 
@@ -23,20 +27,47 @@ export class EventFeed {
     deps.registry.onCommit((room, batch) => {
       const subs = this.subscribers.get(room.id);
       if (!subs) return;
-      for (const record of batch.log) if (record.ok) for (const sub of subs) sub.push(toEvent(record, sub.reader));
+      for (const record of batch.log) {
+        if (!record.ok) continue;
+        for (const sub of subs) if (sub.incarnation === room.incarnation) sub.push(toEvent(record, sub.reader));
+      }
     });
+    deps.registry.onForget((roomId) => this.endRoom(roomId, 'room_deleted'));
   }
 
-  /** Receive live events of a room until the returned function is called. */
-  subscribe(roomId: string, reader: Reader, push: (event: FeedEvent) => void): () => void {
+  /**
+   * Receive live events of the room (the incarnation the caller loaded) until the returned
+   * function is called or the server calls `end` (the room was deleted, the server stops).
+   */
+  subscribe(room: RoomState, reader: Reader, push: (event: FeedEvent) => void, end: (reason: FeedEnd) => void): () => void {
+    if (!this.deps.registry.isCurrent(room)) {
+      end('room_deleted');
+      return () => {};
+    }
+    const roomId = room.id;
     let subs = this.subscribers.get(roomId);
     if (!subs) this.subscribers.set(roomId, (subs = new Set()));
-    const sub: Subscriber = { reader, push };
+    const sub: Subscriber = { reader, incarnation: room.incarnation, push, end };
     subs.add(sub);
     return () => {
-      subs.delete(sub);
-      if (subs.size === 0) this.subscribers.delete(roomId);
+      if (!subs.delete(sub)) return;
+      if (subs.size === 0 && this.subscribers.get(roomId) === subs) this.subscribers.delete(roomId);
     };
+  }
+
+  /** End every stream (the server is stopping). */
+  endAll(): void {
+    for (const roomId of [...this.subscribers.keys()]) this.endRoom(roomId, 'shutdown');
+  }
+
+  private endRoom(roomId: string, reason: FeedEnd): void {
+    const subs = this.subscribers.get(roomId);
+    if (!subs) return;
+    this.subscribers.delete(roomId);
+    for (const sub of [...subs]) {
+      subs.delete(sub);
+      sub.end(reason);
+    }
   }
 
   /** Committed events after `afterSeq`, oldest first (one page; call again from the last seq). */

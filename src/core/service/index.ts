@@ -63,6 +63,6 @@ export function createServices(ports: CorePorts, options: ServiceOptions): Servi
 
 export type { Caller, CallerKind } from './caller.js';
 export { ANONYMOUS, readerOf } from './caller.js';
-export type { FeedEvent } from './event-feed.js';
+export type { FeedEnd, FeedEvent } from './event-feed.js';
 export type { Reply } from './write-service.js';
 export type { ServiceOptions } from './ports.js';

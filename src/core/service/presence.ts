@@ -18,7 +18,10 @@ export class Presence {
   constructor(
     private readonly registry: RoomRegistry,
     private readonly hasher: Hasher,
-  ) {}
+  ) {
+    // A deleted room's soft state goes with it; it must never be written into a new room of the same id.
+    registry.onForget((roomId) => this.dirty.delete(roomId));
+  }
 
   /** Record activity by an agent (sync-core §4.4). */
   heartbeat(room: RoomState, agentId: string | null, now: number): void {

@@ -20,6 +20,9 @@ export class RoomRegistry {
   private readonly forgetListeners = new Set<(roomId: string) => void>();
   /** Rooms used since the last eviction sweep. */
   private readonly used = new Set<string>();
+  /** The incarnation of each loaded room id (kept across a reload, new after a deletion). */
+  private readonly incarnations = new Map<string, { createdAt: number; n: number }>();
+  private nextIncarnation = 1;
 
   constructor(
     private readonly store: RoomStore,
@@ -44,6 +47,11 @@ export class RoomRegistry {
     return this.rooms.get(id);
   }
 
+  /** Whether `room` is the live incarnation of its id (false once it was deleted). */
+  isCurrent(room: RoomState): boolean {
+    return this.incarnations.get(room.id)?.n === room.incarnation;
+  }
+
   /**
    * Drop from memory the rooms nobody used since the previous sweep and that nothing holds
    * (`busy`: waits, streams, pending soft state); they load again on next use. Returns how many.
@@ -53,6 +61,7 @@ export class RoomRegistry {
     for (const id of [...this.rooms.keys()]) {
       if (this.used.has(id) || this.writers.has(id) || busy(id)) continue;
       this.rooms.delete(id);
+      this.incarnations.delete(id);
       evicted++;
     }
     this.used.clear();
@@ -62,6 +71,7 @@ export class RoomRegistry {
   /** Drop a deleted room from the cache and tell the forget listeners. */
   forget(id: string): void {
     this.rooms.delete(id);
+    this.incarnations.delete(id);
     for (const listener of this.forgetListeners) listener(id);
   }
 
@@ -78,6 +88,9 @@ export class RoomRegistry {
         const existing = this.rooms.get(id);
         if (existing) return existing;
         const room = new RoomState(data);
+        const known = this.incarnations.get(id);
+        room.incarnation = known && known.createdAt === data.room.createdAt ? known.n : this.nextIncarnation++;
+        this.incarnations.set(id, { createdAt: data.room.createdAt, n: room.incarnation });
         // No wait survives a restart, so nobody is waiting any more.
         for (const agent of room.agents.values()) {
           if (agent.status !== 'waiting') continue;

@@ -4,8 +4,8 @@
 // The work a change causes is bounded: each evaluation has WAIT_BUDGET, and a room's waits are
 // re-evaluated in slices of WAIT_SLICE_BUDGET; what a slice leaves is evaluated in a later slice,
 // one room's slice per turn of the event loop, so a busy room cannot starve the others.
-import { DEFAULT_STEP_BUDGET, hintFor, runCelMetered, withBudget, type CompiledExpression } from '../cel/index.js';
-import { SyncError } from '../errors.js';
+import { DEFAULT_STEP_BUDGET, evaluationError, hintFor, runCelMetered, withBudget, type CompiledExpression, type EvalFailure } from '../cel/index.js';
+import { SyncError, isSyncError } from '../errors.js';
 import { MAX_WAITS_PER_AGENT, MAX_WAITS_PER_ROOM, WAIT_BUDGET, WAIT_SLICE_BUDGET } from '../limits.js';
 import type { Timers } from '../ports/timers.js';
 import type { Reader } from '../read/policy.js';
@@ -21,9 +21,15 @@ import type { ServiceDeps } from './ports.js';
 import type { ReadService } from './read-service.js';
 import type { Reply } from './write-service.js';
 
+/** The failure of the latest evaluation of a wait's condition, if it failed. */
+interface Tracked {
+  lastError: EvalFailure | null;
+}
+
 interface PendingWait extends IndexedWaiter {
   readonly reader: Reader;
   readonly condition: CompiledExpression;
+  readonly tracked: Tracked;
   /** true: it holds; false: timed out; null: the client left; an error: it cannot go on. */
   settle(outcome: boolean | null | SyncError): void;
 }
@@ -49,6 +55,7 @@ export class WaitService {
   private slicing: string | null = null;
   private evaluations = 0;
   private laterSlices = 0;
+  private stopping = false;
 
   constructor(
     private readonly deps: ServiceDeps,
@@ -58,6 +65,17 @@ export class WaitService {
   ) {
     deps.registry.onCommit((room, _batch, touches) => this.changed(room, touches));
     deps.presence.onTouch = (room, touches) => this.changed(room, touches);
+    // A deleted room's waits answer 404 at once; none may ever see a room created later with its id.
+    deps.registry.onForget((roomId) => {
+      for (const waiter of this.index.membersOf(roomId)) waiter.settle(roomDeleted(roomId));
+      this.dirty.delete(roomId);
+    });
+  }
+
+  /** Answer every pending wait, and every later one, with 503 (the server is stopping). */
+  endAll(): void {
+    this.stopping = true;
+    for (const waiter of this.index.all()) waiter.settle(stoppingError());
   }
 
   /** Whether any wait is pending in the room. */
@@ -79,13 +97,18 @@ export class WaitService {
     this.evaluations++;
     const first = runCelMetered(q.condition, new ReadSession(room, reader, started).context(), WAIT_BUDGET);
     if (!first.outcome.ok && first.outcome.error.costExceeded) throw costError(q.condition.source, 'is refused');
-    if (first.outcome.ok && first.outcome.value === true) return this.reply(room, q, caller, reader, true, started);
+    if (first.outcome.ok && first.outcome.value === true) return this.reply(room, q, caller, reader, true, started, null);
     this.admit(room.id, reader.agentId);
-    const triggered = await this.pend(room, reader, q, signal);
+    const tracked: Tracked = { lastError: first.outcome.ok ? null : first.outcome.error };
+    const triggered = await this.pend(room, reader, q, tracked, signal);
     if (triggered instanceof SyncError) throw triggered;
     if (triggered === null) return { status: 499, body: {} };
-    const current = await this.deps.registry.get(roomId);
-    return this.reply(current, q, caller, reader, triggered, started);
+    // Nothing of a room created later with the same id may answer a wait on the deleted one.
+    const current = await this.deps.registry.get(roomId).catch((error: unknown) => {
+      throw isSyncError(error) && error.code === 'room_not_found' ? roomDeleted(roomId) : error;
+    });
+    if (current.incarnation !== room.incarnation) throw roomDeleted(roomId);
+    return this.reply(current, q, caller, reader, triggered, started, tracked.lastError);
   }
 
   // Refuse a wait past the room's or the agent's limit of pending waits.
@@ -102,7 +125,7 @@ export class WaitService {
     }
   }
 
-  private pend(room: RoomState, reader: Reader, q: WaitQuery, signal?: AbortSignal): Promise<boolean | null | SyncError> {
+  private pend(room: RoomState, reader: Reader, q: WaitQuery, tracked: Tracked, signal?: AbortSignal): Promise<boolean | null | SyncError> {
     return new Promise((resolve) => {
       let handle: unknown = null;
       const onAbort = () => waiter.settle(null);
@@ -110,6 +133,7 @@ export class WaitService {
         roomId: room.id,
         reader,
         condition: q.condition,
+        tracked,
         deps: resolveSelf(q.condition.deps, reader.agentId),
         settle: (triggered) => {
           if (!this.index.remove(waiter)) return;
@@ -117,11 +141,13 @@ export class WaitService {
           this.countPending(room.id, reader.agentId, -1);
           this.timers.cancel(handle);
           signal?.removeEventListener('abort', onAbort);
-          this.release(room.id, reader.agentId);
+          this.release(room, reader.agentId);
           resolve(triggered);
         },
       };
       if (signal?.aborted) return resolve(null);
+      if (!this.deps.registry.isCurrent(room)) return resolve(roomDeleted(room.id));
+      if (this.stopping) return resolve(stoppingError());
       this.index.add(waiter);
       this.countPending(room.id, reader.agentId, 1);
       handle = this.timers.set(() => waiter.settle(false), q.timeoutMs);
@@ -173,6 +199,7 @@ export class WaitService {
       this.evaluations++;
       const { outcome, cost } = runCelMetered(waiter.condition, session.context(), WAIT_BUDGET);
       spent += cost;
+      waiter.tracked.lastError = outcome.ok ? null : outcome.error;
       if (outcome.ok && outcome.value === true) waiter.settle(true);
       else if (!outcome.ok && outcome.error.costExceeded) waiter.settle(costError(waiter.condition.source, 'was ended'));
     }
@@ -201,11 +228,17 @@ export class WaitService {
     }
   }
 
-  private async reply(room: RoomState, q: WaitQuery, caller: Caller, reader: Reader, triggered: boolean, started: number): Promise<Reply> {
+  private async reply(room: RoomState, q: WaitQuery, caller: Caller, reader: Reader, triggered: boolean, started: number, lastError: EvalFailure | null): Promise<Reply> {
     const body: Record<string, unknown> = { triggered, condition: q.condition.source };
     if (!triggered) {
       body.timeout = true;
       body.elapsed_ms = this.deps.clock.now() - started;
+      // Why it never held: the condition ran with the waiter's own read rights, so the error quotes
+      // only what the waiter may read (a view's error is already hidden from non-owners).
+      if (lastError) {
+        const error = evaluationError(lastError, 'condition', q.condition.source);
+        body.last_error = { error: error.code, detail: error.details.detail, hint: error.details.hint };
+      }
     }
     const readerCaller: Caller = reader.agentId !== readerOf(caller).agentId ? { kind: caller.kind, agentId: reader.agentId } : caller;
     if (q.include) Object.assign(body, withBudget(DEFAULT_STEP_BUDGET, () => waitParts(new ReadSession(room, reader, this.deps.clock.now()), q.condition, q.include!)));
@@ -221,18 +254,20 @@ export class WaitService {
   // An agent is `waiting` while it has at least one pending wait (D16).
   private hold(room: RoomState, agentId: string | null, condition: string): void {
     if (!agentId || !room.agents.has(agentId)) return;
-    this.waitingAgents.set(`${room.id}\u0000${agentId}`, (this.waitingAgents.get(`${room.id}\u0000${agentId}`) ?? 0) + 1);
+    const key = waitingKey(room, agentId);
+    this.waitingAgents.set(key, (this.waitingAgents.get(key) ?? 0) + 1);
     this.deps.presence.setWaiting(room, agentId, condition, this.deps.clock.now());
   }
 
-  private release(roomId: string, agentId: string | null): void {
+  private release(room: RoomState, agentId: string | null): void {
     if (!agentId) return;
-    const key = `${roomId}\u0000${agentId}`;
+    const key = waitingKey(room, agentId);
     const left = (this.waitingAgents.get(key) ?? 0) - 1;
     if (left > 0) return void this.waitingAgents.set(key, left);
     if (!this.waitingAgents.delete(key)) return;
-    const room = this.deps.registry.cached(roomId);
-    if (room) this.deps.presence.setWaiting(room, agentId, null, this.deps.clock.now());
+    // The room may have been reloaded (same incarnation) or deleted (then nobody is left to update).
+    const current = this.deps.registry.cached(room.id);
+    if (current && current.incarnation === room.incarnation) this.deps.presence.setWaiting(current, agentId, null, this.deps.clock.now());
   }
 }
 
@@ -255,10 +290,27 @@ function costError(condition: string, what: string): SyncError {
   });
 }
 
+function waitingKey(room: RoomState, agentId: string): string {
+  return `${room.id}\u0000${room.incarnation}\u0000${agentId}`;
+}
+
+function roomDeleted(roomId: string): SyncError {
+  return new SyncError('room_not_found', `The room ${roomId} was deleted while this wait was pending.`, { room: roomId, deleted: true });
+}
+
+function stoppingError(): SyncError {
+  return new SyncError('service_unavailable', 'The server is stopping; wait again in a moment.', { retry_after: 1 });
+}
+
 /** Whose eyes a wait evaluates with: the caller, or (admins only) the named agent. */
 function waitReader(caller: Caller, agent: string | null): Reader {
   const reader = readerOf(caller);
   if (agent === null || agent === reader.agentId) return reader;
   if (caller.kind === 'admin') return { agentId: agent, admin: true };
+  if (caller.kind === 'anonymous') {
+    throw new SyncError('authentication_required', `Waiting as ${agent} needs ${agent}'s agent token or the room token.`, {
+      hint: 'Send the token the join returned as Authorization: Bearer <token>, or leave out agent to wait as an anonymous reader.',
+    });
+  }
   throw new SyncError('identity_mismatch', `This token cannot wait as ${agent}.`, { authenticated_as: reader.agentId, claimed: agent });
 }

@@ -33,6 +33,16 @@ export class WaiterIndex<W extends IndexedWaiter> {
     }
   }
 
+  /** Every waiter (a copy: settling one while iterating is safe). */
+  all(): W[] {
+    return [...this.members];
+  }
+
+  /** The room's waiters, constant conditions included (a copy). */
+  membersOf(roomId: string): W[] {
+    return [...this.members].filter((w) => w.roomId === roomId);
+  }
+
   /** Remove a waiter; false if it was not indexed (already settled). */
   remove(waiter: W): boolean {
     if (!this.members.delete(waiter)) return false;

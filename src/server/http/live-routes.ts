@@ -3,7 +3,7 @@
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { SyncError } from '../../core/errors.js';
-import { readerOf, type FeedEvent, type Services } from '../../core/service/index.js';
+import { readerOf, type FeedEnd, type FeedEvent, type Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { idParam } from './path-params.js';
 import { send } from './respond.js';
@@ -23,16 +23,26 @@ export function registerLiveRoutes(app: Hono, services: Services, auth: BearerAu
     const roomId = idParam(c, 'id', 'room');
     const who = await caller(c, roomId);
     services.reads.requireRead(who);
-    await services.registry.get(roomId);
+    const room = await services.registry.get(roomId);
     const after = lastEventId(c);
     const reader = readerOf(who);
     return streamSSE(c, async (stream) => {
       const queue: FeedEvent[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = services.events.subscribe(roomId, reader, (event) => {
-        queue.push(event);
-        wake?.();
-      });
+      // Set when the server ends the stream: the room was deleted or the server is stopping.
+      let ended: FeedEnd | null = null;
+      const unsubscribe = services.events.subscribe(
+        room,
+        reader,
+        (event) => {
+          queue.push(event);
+          wake?.();
+        },
+        (reason) => {
+          ended = reason;
+          wake?.();
+        },
+      );
       stream.onAbort(() => {
         unsubscribe();
         wake?.();
@@ -44,19 +54,26 @@ export function registerLiveRoutes(app: Hono, services: Services, auth: BearerAu
         await stream.writeSSE({ id: String(event.seq), event: event.kind, data: JSON.stringify(event.data) });
       };
       try {
-        for (let page = await services.events.backlog(roomId, reader, last); page.length; page = await services.events.backlog(roomId, reader, last)) {
+        // The backlog is read from the store by room id: stop as soon as this incarnation ends.
+        for (let page = await services.events.backlog(roomId, reader, last); page.length && !ended; page = await services.events.backlog(roomId, reader, last)) {
           for (const event of page) await write(event);
           if (page.length < 500) break;
         }
-        await stream.writeSSE({ event: 'ready', data: JSON.stringify({ seq: last }) });
-        while (!stream.aborted) {
+        if (!ended) await stream.writeSSE({ event: 'ready', data: JSON.stringify({ seq: last }) });
+        while (!stream.aborted && !ended) {
           while (queue.length) await write(queue.shift()!);
+          if (ended) break;
           await new Promise<void>((resolve) => {
             wake = resolve;
             setTimeout(resolve, KEEPALIVE_MS).unref();
           });
           wake = null;
-          if (!queue.length && !stream.aborted) await stream.write(': keep-alive\n\n');
+          if (!queue.length && !stream.aborted && !ended) await stream.write(': keep-alive\n\n');
+        }
+        // Events committed before the end were queued in order; send them, then say why it ends.
+        if (ended && !stream.aborted) {
+          while (queue.length) await write(queue.shift()!);
+          await stream.writeSSE({ event: ended, data: JSON.stringify({ room: roomId }) });
         }
       } finally {
         unsubscribe();
