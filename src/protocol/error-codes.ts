@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   route_not_found: 404,
   method_not_allowed: 405,
+  unsupported_media_type: 415,
   // identity and access
   authentication_required: 401,
   invalid_token: 401,
@@ -21,6 +22,7 @@ export const ERROR_STATUS = {
   unreadable_scope: 403,
   admin_required: 403,
   join_not_open: 403,
+  host_not_allowed: 403,
   // rooms and agents
   room_exists: 409,
   room_not_found: 404,

@@ -64,6 +64,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     auth,
     localMode,
     bodyLimitBytes: config.bodyLimitBytes,
+    corsOrigins: config.corsOrigins,
+    allowedHosts: config.allowedHosts,
     log,
     ready: () => ready,
     extend: (app) => registerLiveRoutes(app, services, auth),

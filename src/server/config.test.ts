@@ -1,7 +1,7 @@
 // Configuration: flags win over environment variables, which win over defaults; bad values are refused.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopback, loadConfig } from './config.js';
+import { ConfigError, ConfigInfo, isLoopback, loadConfig, packageVersion } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -25,5 +25,30 @@ describe('loadConfig', () => {
   it('counts only loopback hosts as local mode', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].map(isLoopback)).toEqual([true, true, true, true]);
     expect(['0.0.0.0', '192.168.1.5', '::'].map(isLoopback)).toEqual([false, false, false]);
+  });
+
+  it('reads allowed origins and hosts as comma lists (none by default)', () => {
+    expect(loadConfig([], {})).toMatchObject({ corsOrigins: [], allowedHosts: [] });
+    expect(loadConfig([], { CORS_ORIGINS: 'http://a.test, http://b.test:8080', ALLOWED_HOSTS: 'Sync.Example.com' })).toMatchObject({
+      corsOrigins: ['http://a.test', 'http://b.test:8080'],
+      allowedHosts: ['sync.example.com'],
+    });
+    expect(loadConfig(['--cors-origins', 'http://c.test', '--allowed-hosts', 'x.test,y.test'], { CORS_ORIGINS: 'http://a.test' })).toMatchObject({
+      corsOrigins: ['http://c.test'],
+      allowedHosts: ['x.test', 'y.test'],
+    });
+  });
+
+  it('answers --help and --version, and names a bad flag or log level in one line', () => {
+    expect(() => loadConfig(['--help'], {})).toThrow(ConfigInfo);
+    try {
+      loadConfig(['--help'], {});
+    } catch (error) {
+      expect((error as Error).message).toMatch(/--port <port>[\s\S]*--cors-origins[\s\S]*--allowed-hosts/);
+    }
+    expect(() => loadConfig(['--version'], {})).toThrow(new ConfigInfo(packageVersion()));
+    expect(() => loadConfig(['--nope'], {})).toThrow(/unknown option '--nope'/);
+    expect(() => loadConfig(['extra'], {})).toThrow(ConfigError);
+    expect(() => loadConfig([], { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 });

@@ -1,6 +1,7 @@
-// Configuration from flags and environment, validated once at start-up.
-import { parseArgs } from 'node:util';
+// Configuration from flags (parsed by commander) and environment, validated once at start-up.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Command, CommanderError } from 'commander';
 
 export interface Config {
   host: string;
@@ -10,6 +11,10 @@ export interface Config {
   bodyLimitBytes: number;
   waitMaxMs: number;
   logLevel: string;
+  /** Browser origins allowed to call the API (exact match; `*` allows any); empty: none. */
+  corsOrigins: string[];
+  /** Host names accepted in local mode besides the loopback names (a reverse proxy's name). */
+  allowedHosts: string[];
   flushIntervalMs: number;
   evictIntervalMs: number;
 }
@@ -24,7 +29,18 @@ const DEFAULTS = {
   logLevel: 'info',
 } as const;
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A bad flag or value: print the message and exit non-zero. */
 export class ConfigError extends Error {}
+
+/** `--help` or `--version`: print `message` and exit 0. */
+export class ConfigInfo extends Error {}
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;
@@ -33,31 +49,55 @@ function int(name: string, raw: string | undefined, fallback: number, min: numbe
   return n;
 }
 
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function command(out: { text: string }): Command {
+  return new Command('agent-sync')
+    .description('Coordination server for multi-agent systems. Flags win over environment variables.')
+    .version(packageVersion(), '-v, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'print this help and exit')
+    .option('--host <host>', `interface to listen on; loopback means local mode (env HOST, default ${DEFAULTS.host})`)
+    .option('--port <port>', `TCP port, 0 picks a free one (env PORT, default ${DEFAULTS.port})`)
+    .option('--data-dir <dir>', `where agent-sync.db lives (env DATA_DIR, default ${DEFAULTS.dataDir})`)
+    .option('--store <store>', 'sqlite, or memory: nothing survives a restart (env STORE, default sqlite)')
+    .option('--body-limit <bytes>', `largest request body (env BODY_LIMIT_BYTES, default ${DEFAULTS.bodyLimitBytes})`)
+    .option('--wait-max-ms <ms>', `default and longest /wait timeout (env WAIT_MAX_MS, default ${DEFAULTS.waitMaxMs})`)
+    .option('--log-level <level>', `${LOG_LEVELS.join(', ')}; info logs every request (env LOG_LEVEL, default info)`)
+    .option('--cors-origins <list>', 'comma-separated browser origins allowed to call the API (env CORS_ORIGINS, default none)')
+    .option('--allowed-hosts <list>', 'comma-separated Host names accepted in local mode besides loopback names (env ALLOWED_HOSTS)')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      store: { type: 'string' },
-      'body-limit': { type: 'string' },
-      'wait-max-ms': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-    strict: true,
-  });
+  const out = { text: '' };
+  const program = command(out);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') throw new ConfigInfo(out.text.trimEnd());
+    throw new ConfigError(`${error.message.replace(/^error: /, '')} (see --help)`);
+  }
+  const values = program.opts<Record<string, string | undefined>>();
   const store = values.store ?? env.STORE ?? DEFAULTS.store;
   if (store !== 'sqlite' && store !== 'memory') throw new ConfigError(`STORE must be sqlite or memory (got ${JSON.stringify(store)})`);
+  const logLevel = values.logLevel ?? env.LOG_LEVEL ?? DEFAULTS.logLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
   return {
     host: values.host ?? env.HOST ?? DEFAULTS.host,
     port: int('PORT', values.port ?? env.PORT, DEFAULTS.port, 0, 65535),
-    dataDir: resolve(values['data-dir'] ?? env.DATA_DIR ?? DEFAULTS.dataDir),
+    dataDir: resolve(values.dataDir ?? env.DATA_DIR ?? DEFAULTS.dataDir),
     store,
-    bodyLimitBytes: int('BODY_LIMIT_BYTES', values['body-limit'] ?? env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024),
-    waitMaxMs: int('WAIT_MAX_MS', values['wait-max-ms'] ?? env.WAIT_MAX_MS, DEFAULTS.waitMaxMs, 1000, 600_000),
-    logLevel: values['log-level'] ?? env.LOG_LEVEL ?? DEFAULTS.logLevel,
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', values.bodyLimit ?? env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024),
+    waitMaxMs: int('WAIT_MAX_MS', values.waitMaxMs ?? env.WAIT_MAX_MS, DEFAULTS.waitMaxMs, 1000, 600_000),
+    logLevel,
+    corsOrigins: list(values.corsOrigins ?? env.CORS_ORIGINS),
+    allowedHosts: list(values.allowedHosts ?? env.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     flushIntervalMs: 1000,
     evictIntervalMs: 5 * 60_000,
   };

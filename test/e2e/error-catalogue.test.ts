@@ -66,6 +66,11 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await alice.get('/rooms/-bad/context'), 'invalid_id', { id: '-bad' });
     });
 
+    it('unsupported_media_type: a JSON route given a form body', async () => {
+      const res = await anon.request('POST', '/rooms', 'id=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      expectError(res, 'unsupported_media_type', { content_type: 'application/x-www-form-urlencoded' });
+    });
+
     it('payload_too_large', async () => {
       expectError(await anon.post('/rooms', { id: 'big', meta: { pad: 'x'.repeat(20_000) } }), 'payload_too_large', { limit: 16_384 });
     });
@@ -91,6 +96,10 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await anon.invoke(room, 'help'), 'authentication_required');
       expectError(await anon.as(`as_${'0'.repeat(48)}`).invoke(room, 'help'), 'invalid_token');
       expectError(await viewer.invoke(room, 'help'), 'read_only_token');
+    });
+
+    it('host_not_allowed: a local-mode server addressed by a name that is not loopback', async () => {
+      expectError(await anon.request('GET', '/rooms', undefined, { host: 'rebound.evil.test' }), 'host_not_allowed', { host: 'rebound.evil.test' });
     });
 
     it('identity_mismatch names who is authenticated and who was claimed', async () => {

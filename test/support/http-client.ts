@@ -23,7 +23,7 @@ export class TestClient {
     const init: RequestInit = { method, headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...headers } };
     if (body !== undefined) {
       init.body = typeof body === 'string' ? body : JSON.stringify(body);
-      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
     }
     const res = await this.fetcher(this.base + path, init);
     const text = await res.text();

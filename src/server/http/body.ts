@@ -5,8 +5,20 @@ import { SyncError } from '../../core/errors.js';
 import type { JsonObject } from '../../core/json.js';
 import { isPlainObject } from '../../core/json.js';
 
+/** `application/json` or any `+json` type, with or without parameters. */
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
 export async function jsonBody(c: Context): Promise<JsonObject> {
+  const type = c.req.header('content-type');
   const text = await c.req.text();
+  // A form or text/plain body is what a web page can send without a preflight: refuse it, so
+  // that only a client that may set the content type (not a cross-origin page) can act.
+  if (type !== undefined ? !JSON_TYPE.test(type) : text !== '') {
+    throw new SyncError('unsupported_media_type', 'This route takes a JSON body: send it with content-type: application/json.', {
+      content_type: type === undefined ? null : type.slice(0, 100),
+      hint: "With curl, add -H 'content-type: application/json' to -d.",
+    });
+  }
   if (text.trim() === '') return {};
   let parsed: unknown;
   try {

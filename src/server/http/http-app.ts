@@ -1,10 +1,11 @@
-// The Hono application: cross-cutting behaviour (CORS, version header, body limit, D2 errors,
+// The Hono application: cross-cutting behaviour (CORS, Host check, version header, body limit, D2 errors,
 // 404/405) around the routes. Transports see services and auth, never storage.
 import { Hono } from 'hono';
 import { SyncError } from '../../core/errors.js';
 import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { limitBody } from './body-limit.js';
+import { checkHost } from './host-check.js';
 import { errorResponse, send, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
@@ -16,6 +17,10 @@ export interface HttpDeps {
   auth: BearerAuth;
   localMode: boolean;
   bodyLimitBytes: number;
+  /** Browser origins allowed by CORS (none by default). */
+  corsOrigins?: readonly string[];
+  /** Host names accepted in local mode besides loopback names. */
+  allowedHosts?: readonly string[];
   log: Logger;
   /** Whether the server is ready (start-up finished, not shutting down). */
   ready: () => boolean;
@@ -37,7 +42,8 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
-  app.use('*', responseHeaders(SYNC_VERSION));
+  app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
+  if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
   registerRoutes(app, deps);
