@@ -67,6 +67,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     corsOrigins: config.corsOrigins,
     allowedHosts: config.allowedHosts,
     log,
+    requestLog: log,
     ready: () => ready,
     extend: (app) => registerLiveRoutes(app, services, auth),
   });

@@ -1,50 +1,81 @@
 #!/usr/bin/env node
 // Process entry: load config, build the app, listen, and shut down cleanly on SIGTERM/SIGINT.
+// Anything that stops the start is one line on stderr and a non-zero exit, never a stack trace.
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
 import { installClientErrorHandler } from './http/client-errors.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, ConfigInfo, isLoopback, loadConfig, type Config } from './config.js';
+import { exposedNotice, listenFailure, storeFailure } from './startup-errors.js';
+
+/** How long answered waits and ended streams get to reach their clients before connections are cut. */
+const DRAIN_MS = 1000;
+
+function fail(line: string, code = 1): never {
+  process.stderr.write(`agent-sync: ${line}\n`);
+  process.exit(code);
+}
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigInfo) {
+      process.stdout.write(`${error.message}\n`);
+      process.exit(0);
+    }
+    if (error instanceof ConfigError) fail(error.message, 2);
+    throw error;
+  }
+}
 
 async function main(): Promise<void> {
-  let config;
+  const config = readConfig();
+  let app: App;
   try {
-    config = loadConfig();
+    app = createApp(config);
+    await app.start();
   } catch (error) {
-    console.error(`agent-sync: ${error instanceof ConfigError || error instanceof TypeError ? error.message : String(error)}`);
-    process.exit(2);
+    fail(storeFailure(error, config));
   }
-  const app = createApp(config);
-  await app.start();
   const server = serve({ fetch: app.http.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
     app.setReady(true);
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     app.log.info({ url: `http://${host}:${info.port}`, store: config.store, dataDir: config.dataDir }, 'agent-sync listening');
     process.stdout.write(`agent-sync listening on http://${host}:${info.port}\n`);
+    if (!isLoopback(config.host)) for (const line of exposedNotice(config)) process.stdout.write(`${line}\n`);
+  }) as Server;
+  server.once('error', (error) => {
+    app.log.debug({ err: error }, 'listen failed');
+    fail(listenFailure(error, config));
   });
-  installClientErrorHandler(server as Server);
+  installClientErrorHandler(server);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     app.setReady(false);
-    server.close();
-    if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        app.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    // Parked waits answer 503 (retry) and streams end with a `shutdown` event before connections close.
+    app.services.waits.endAll();
+    app.services.events.endAll();
+    server.close(() => {
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          app.log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
-  console.error('agent-sync failed to start:', error);
-  process.exit(1);
+  fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
 });

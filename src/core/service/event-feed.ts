@@ -22,6 +22,7 @@ const BACKLOG_PAGE = 500;
 
 export class EventFeed {
   private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private stopping = false;
 
   constructor(private readonly deps: ServiceDeps) {
     deps.registry.onCommit((room, batch) => {
@@ -40,8 +41,8 @@ export class EventFeed {
    * function is called or the server calls `end` (the room was deleted, the server stops).
    */
   subscribe(room: RoomState, reader: Reader, push: (event: FeedEvent) => void, end: (reason: FeedEnd) => void): () => void {
-    if (!this.deps.registry.isCurrent(room)) {
-      end('room_deleted');
+    if (this.stopping || !this.deps.registry.isCurrent(room)) {
+      end(this.stopping ? 'shutdown' : 'room_deleted');
       return () => {};
     }
     const roomId = room.id;
@@ -55,8 +56,9 @@ export class EventFeed {
     };
   }
 
-  /** End every stream (the server is stopping). */
+  /** End every stream, and every later one at once (the server is stopping). */
   endAll(): void {
+    this.stopping = true;
     for (const roomId of [...this.subscribers.keys()]) this.endRoom(roomId, 'shutdown');
   }
 

@@ -6,7 +6,8 @@ import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { limitBody } from './body-limit.js';
 import { checkHost } from './host-check.js';
-import { errorResponse, send, type Logger } from './respond.js';
+import { logRequests, type RequestLogger } from './request-log.js';
+import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 
@@ -22,6 +23,8 @@ export interface HttpDeps {
   /** Host names accepted in local mode besides loopback names. */
   allowedHosts?: readonly string[];
   log: Logger;
+  /** Where each request is logged (at info). */
+  requestLog?: RequestLogger;
   /** Whether the server is ready (start-up finished, not shutting down). */
   ready: () => boolean;
   /** Extra routes mounted by later layers (wait, events). */
@@ -42,10 +45,11 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
 
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
+  if (deps.requestLog) app.use('*', logRequests(deps.requestLog));
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));
-  app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : send(c, 503, new SyncError('service_unavailable', 'The server is starting or stopping.').toBody())));
+  app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping.'))));
   registerRoutes(app, deps);
   deps.extend?.(app);
   app.notFound((c) => {

@@ -6,6 +6,13 @@ import { statusOf } from '../../protocol/index.js';
 
 export type Logger = { error(obj: unknown, msg?: string): void };
 
+/** A D2 error response; a 503 tells the client when to retry. */
+export function sendError(c: Context, error: SyncError): Response {
+  const res = send(c, statusOf(error.code), error.toBody());
+  if (error.code === 'service_unavailable') res.headers.set('retry-after', '1');
+  return res;
+}
+
 /** A JSON response; `?compact=true` drops null fields (sync-core §1.3). */
 export function send(c: Context, status: number, body: unknown): Response {
   const payload = c.req.query('compact') === 'true' ? stripNulls(body) : body;
@@ -17,7 +24,7 @@ export function send(c: Context, status: number, body: unknown): Response {
 
 /** Map any thrown value to a D2 error response; unexpected ones are logged and answered 500. */
 export function errorResponse(c: Context, error: unknown, log: Logger): Response {
-  if (isSyncError(error)) return send(c, statusOf(error.code), error.toBody());
+  if (isSyncError(error)) return sendError(c, error);
   log.error({ err: error, path: c.req.path }, 'unhandled error');
   const internal = new SyncError('internal_error', 'The server failed to handle this request; it has been logged.');
   return send(c, 500, internal.toBody());

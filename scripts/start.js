@@ -1,0 +1,40 @@
+// `npm start`: run the built server (dist/) in this process, building it first only when dist/
+// is missing or older than the sources, so a start takes a fraction of a second and SIGTERM
+// reaches the server itself (package.json starts this script with `exec`, so no shell sits between).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = join(root, 'dist', '.build-stamp');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function stale() {
+  if (!existsSync(stamp)) return true;
+  const inputs = Math.max(newestSource(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(root, f)).mtimeMs));
+  return inputs > statSync(stamp).mtimeMs;
+}
+
+if (stale()) {
+  process.stderr.write('agent-sync: building dist/ (the sources changed since the last build)\n');
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) {
+    process.stderr.write('agent-sync: the build failed (see above)\n');
+    process.exit(1);
+  }
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
+
+await import(pathToFileURL(join(root, 'dist', 'server', 'main.js')).href);
