@@ -150,7 +150,7 @@ export interface WriteRecord {
   deleted?: true;
 }
 
-export type LogKind = 'invoke' | 'agent_join' | 'agent_update' | 'timer' | 'room_create';
+export type LogKind = 'invoke' | 'agent_join' | 'agent_update' | 'timer' | 'room_create' | 'room_update';
 
 /** One audit-log record (D13). */
 export interface LogRecord {

@@ -1,7 +1,7 @@
 // The in-memory image of one room: entries by scope, decoded records, message tail, counters,
 // and the CEL-ready copy of every visible entry. Pure; the service keeps it in step with the store.
 import { toCel, type CelMap, type CelValue, type Outcome } from '../cel/index.js';
-import type { Json } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import { decodeAction, decodeAgent, decodeView } from './record-codec.js';
 import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, ViewRecord } from './model.js';
 import { RECORD_SCOPES } from './model.js';
@@ -27,6 +27,8 @@ export interface CommitBatch {
   log: LogRecord[];
   counters: Record<string, number>;
   credentials?: CredentialChange;
+  /** The room's new `meta` (PATCH /rooms/:id), committed with the audit record that says so. */
+  meta?: JsonObject;
 }
 
 /** What the store hands back when a room is loaded. */
@@ -154,6 +156,7 @@ export class RoomState {
     for (const message of batch.messages) this.addMessage(message);
     for (const record of batch.log) this.noteLog(record);
     for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
+    if (batch.meta) this.room = { ...this.room, meta: batch.meta };
     // Re-resolving conditional entries and agents is needed only when this change can alter them.
     if (stale) this.derivedStale = true;
   }

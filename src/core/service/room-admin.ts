@@ -6,6 +6,8 @@ import { isPlainObject } from '../json.js';
 import { isValidId } from '../../protocol/index.js';
 import { MAX_ROOMS_PAGE, ROOMS_PAGE } from '../limits.js';
 import type { RoomRecord } from '../room/model.js';
+import { logRecord } from '../room/audit.js';
+import { emptyBatch } from '../room/room-state.js';
 import { requireAdmin, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
 import type { Reply } from './write-service.js';
@@ -90,6 +92,36 @@ export class RoomAdmin {
       await this.deps.store.deleteRoom(roomId);
       this.deps.registry.forget(roomId);
       return { status: 200, body: { deleted: true, room: roomId } };
+    });
+  }
+
+  /**
+   * Change the room's meta (admin only, audited as `room_update`): the given keys are merged in,
+   * a key set to null is removed (a JSON merge patch one level deep). This is how a room on a
+   * server that is not in local mode gets `open_join` until accounts exist.
+   */
+  async update(roomId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+    requireAdmin(caller);
+    const unknown = Object.keys(body).find((k) => k !== 'meta');
+    if (unknown !== undefined) throw new SyncError('invalid_body', `PATCH /rooms/:id takes only meta; ${JSON.stringify(unknown.slice(0, 100))} is not supported.`, { field: unknown.slice(0, 100) });
+    if (!isPlainObject(body.meta)) throw new SyncError('invalid_body', 'meta must be an object (keys to set; null removes a key).', { field: 'meta' });
+    const patch = body.meta as JsonObject;
+    if (Object.hasOwn(patch, '__proto__')) throw new SyncError('invalid_body', 'meta cannot have a key named __proto__.', { field: 'meta' });
+    if (patch.open_join !== undefined && patch.open_join !== null && typeof patch.open_join !== 'boolean') {
+      throw new SyncError('invalid_body', 'meta.open_join must be true or false.', { field: 'meta.open_join' });
+    }
+    await this.deps.registry.get(roomId);
+    return this.deps.registry.exclusive(roomId, async (room, tx) => {
+      const meta: JsonObject = { ...room.room.meta };
+      for (const [key, value] of Object.entries(patch)) {
+        if (value === null) delete meta[key];
+        else meta[key] = value;
+      }
+      const batch = emptyBatch();
+      batch.meta = meta;
+      batch.log.push(logRecord(room.logSeq + 1, this.deps.clock.now(), { kind: 'room_update', agent: caller.agentId, ok: true, detail: { meta: patch } }));
+      await this.deps.registry.commit(room, tx, batch);
+      return { status: 200, body: roomInfo(room.room) };
     });
   }
 

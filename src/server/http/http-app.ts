@@ -10,6 +10,7 @@ import { logRequests, type RequestLogger } from './request-log.js';
 import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
+import { replacedRoute } from './seed-004-routes.js';
 
 export const SYNC_VERSION = 'v8';
 
@@ -33,7 +34,7 @@ export interface HttpDeps {
 
 const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/rooms\/?$/, 'GET, POST'],
-  [/^\/rooms\/[^/]+\/?$/, 'GET, DELETE'],
+  [/^\/rooms\/[^/]+\/?$/, 'GET, PATCH, DELETE'],
   [/^\/rooms\/[^/]+\/agents\/?$/, 'POST'],
   [/^\/rooms\/[^/]+\/agents\/[^/]+\/?$/, 'PATCH'],
   [/^\/rooms\/[^/]+\/actions\/[^/]+\/invoke\/?$/, 'POST'],
@@ -61,8 +62,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
       res.headers.set('allow', known[1]);
       return res;
     }
+    const replaced = replacedRoute(c.req.method, c.req.path);
+    if (replaced) return sendError(c, replaced);
     const hint = known && c.req.path.endsWith('/') ? { hint: 'Remove the trailing slash.' } : {};
-    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path}.`, hint).toBody());
+    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path.slice(0, 200)}.`, hint).toBody());
   });
   app.onError((error, c) => errorResponse(c, error, deps.log));
   return app;

@@ -42,6 +42,12 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
     return send(c, 200, await services.rooms.info(roomId));
   });
 
+  app.patch('/rooms/:id', async (c) => {
+    const roomId = idParam(c, 'id', 'room');
+    const reply = await services.rooms.update(roomId, await jsonBody(c), await caller(c, roomId));
+    return send(c, reply.status, reply.body);
+  });
+
   app.delete('/rooms/:id', async (c) => {
     const roomId = idParam(c, 'id', 'room');
     const reply = await services.rooms.delete(roomId, await caller(c, roomId));

@@ -43,6 +43,15 @@ export function roomCases(ctx: StoreContext): void {
       expect((await ctx.store.listRooms()).map((r) => r.id)).toEqual(['r2', 'r1']);
     });
 
+    it('commits a new meta with the batch that audits it, and keeps tokens and creation time', async () => {
+      const before = await seedRoom(ctx.store, 'r1', 100);
+      await commit(ctx.store, 'r1', { meta: { open_join: true, label: 'x' }, log: [logRecord(1, { kind: 'room_update', detail: { meta: { open_join: true } } })] });
+      expect(await ctx.store.getRoom('r1')).toStrictEqual({ ...before, meta: { open_join: true, label: 'x' } });
+      const loaded = await ctx.store.loadRoom('r1');
+      expect(loaded!.room.meta).toStrictEqual({ open_join: true, label: 'x' });
+      expect((await ctx.store.readLog('r1', { after: 0, limit: 10 })).map((l) => l.kind)).toEqual(['room_update']);
+    });
+
     it('does not create a room by updating one that does not exist', async () => {
       await ctx.store.updateRoom(room('ghost'));
       expect(await ctx.store.getRoom('ghost')).toBeNull();

@@ -103,6 +103,7 @@ export class MemoryRoomStore implements RoomStore {
       for (const c of this.credentials.values()) if (c.roomId === id && c.agentId === creds.revokeAgent && c.revokedAt === null) c.revokedAt = creds.at;
     }
     if (creds?.issue) this.credentials.set(creds.issue.hash, { hash: creds.issue.hash, roomId: id, agentId: creds.issue.agentId, createdAt: creds.at, revokedAt: null });
+    if (staged.meta) rows.room = { ...rows.room, meta: staged.meta };
   }
 
   /** Reject what the SQL stores reject through their keys, before anything is changed. */

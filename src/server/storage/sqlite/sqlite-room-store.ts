@@ -122,6 +122,7 @@ export class SqliteRoomStore implements RoomStore {
     const creds = batch.credentials;
     if (creds?.revokeAgent) this.sql.revokeAgent.run(creds.at, roomId, creds.revokeAgent);
     if (creds?.issue) this.sql.insertCredential.run(creds.issue.hash, roomId, creds.issue.agentId, creds.at);
+    if (batch.meta) this.sql.updateRoomMeta.run(JSON.stringify(batch.meta), roomId);
   }
 
   async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {

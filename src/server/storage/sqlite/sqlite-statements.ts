@@ -9,6 +9,7 @@ export function prepareStatements(db: Database.Database) {
     roomExists: p('SELECT 1 AS n FROM rooms WHERE id = ?'),
     listRooms: p('SELECT * FROM rooms ORDER BY created_at DESC, id'),
     updateRoom: p('UPDATE rooms SET meta = ?, token_hash = ?, view_token_hash = ? WHERE id = ?'),
+    updateRoomMeta: p('UPDATE rooms SET meta = ? WHERE id = ?'),
     deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
     deleteRoomRows: ['entries', 'messages', 'log', 'counters', 'agent_credentials'].map((t) => p(`DELETE FROM ${t} WHERE room_id = ?`)),
     entriesOf: p('SELECT * FROM entries WHERE room_id = ? ORDER BY created_at, scope, key'),
