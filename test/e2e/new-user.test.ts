@@ -110,3 +110,26 @@ describe('PATCH /rooms/:id', () => {
     await local.app.close();
   });
 });
+
+describe('errors never echo unbounded input', () => {
+  it('a 900 KB id, field name or help key comes back cut short', async () => {
+    const { app, client } = inProcessApp();
+    await client.post('/rooms', { id: 'r' });
+    const huge = 'i'.repeat(900_000);
+    const answers = [
+      await client.post('/rooms/r/agents', { id: huge }),
+      await client.post('/rooms', { id: huge }),
+      await client.post('/rooms/r/agents', { id: 'a', [huge]: 1 }),
+      await client.post('/rooms', { id: 'r2', [huge]: 1 }),
+    ];
+    const { tokens } = await roomWithAgents(client, 'r3', ['alice']);
+    answers.push(await client.as(tokens.alice).invoke('r3', 'help', { key: huge }));
+    answers.push(await client.as(tokens.alice).invoke('r3', '_register_action', { id: huge, writes: [] }));
+    for (const res of answers) {
+      expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(JSON.stringify(res.body).length).toBeLessThan(2_000);
+    }
+    await app.close();
+  });
+});

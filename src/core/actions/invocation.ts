@@ -3,7 +3,7 @@ import type { Json, JsonObject } from '../json.js';
 import type { Hasher } from '../ports/hasher.js';
 import type { WriteRecord } from '../room/model.js';
 import type { CommitBatch, RoomState } from '../room/room-state.js';
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import { isValidId } from '../../protocol/index.js';
 
 /** The identity an invocation runs as, after the transport resolved the credential. */
@@ -59,7 +59,7 @@ export function optionalString(params: JsonObject, name: string, max = 4000): st
 export function requireName(params: JsonObject, name: string, what: string): string {
   const id = requireString(params, name);
   if (!isValidId(id)) {
-    throw new SyncError('invalid_id', `The ${what} id ${JSON.stringify(id)} is not valid.`, {
+    throw new SyncError('invalid_id', `The ${what} id ${quote(id)} is not valid.`, {
       param: name,
       hint: 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.',
     });
@@ -70,7 +70,7 @@ export function requireName(params: JsonObject, name: string, what: string): str
 export function rejectUnknown(params: JsonObject, known: readonly string[], what: string): void {
   const unknown = Object.keys(params).find((k) => !known.includes(k));
   if (unknown) {
-    throw new SyncError('invalid_definition', `The ${what} has the unknown field ${JSON.stringify(unknown)}.`, {
+    throw new SyncError('invalid_definition', `The ${what} has the unknown field ${quote(unknown)}.`, {
       field: unknown,
       known: [...known],
     });

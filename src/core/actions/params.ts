@@ -1,5 +1,5 @@
 // Parameter schemas (D12): validation at registration and checking at invocation. Pure.
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { cloneJson, isPlainObject, jsonEqual } from '../json.js';
 import type { ParamSpec, ParamType } from '../room/model.js';
@@ -25,7 +25,7 @@ export function validateParamSchema(raw: unknown): Record<string, ParamSpec> | n
     if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw bad(`the parameter name ${JSON.stringify(name)} must be letters, digits or _`);
     if (!isPlainObject(specRaw)) throw bad(`params.${name} must be an object`);
     const unknown = Object.keys(specRaw).find((k) => !SPEC_FIELDS.has(k));
-    if (unknown) throw bad(`params.${name} has the unknown field ${JSON.stringify(unknown)}`);
+    if (unknown) throw bad(`params.${name} has the unknown field ${quote(unknown)}`);
     const spec: ParamSpec = {};
     if (specRaw.type !== undefined) {
       if (typeof specRaw.type !== 'string' || !TYPES.has(specRaw.type)) {
@@ -36,7 +36,7 @@ export function validateParamSchema(raw: unknown): Record<string, ParamSpec> | n
     if (specRaw.enum !== undefined) {
       if (!Array.isArray(specRaw.enum) || specRaw.enum.length === 0) throw bad(`params.${name}.enum must be a non-empty array`);
       const misfit = spec.type ? (specRaw.enum as Json[]).find((v) => !fitsType(spec.type!, v)) : undefined;
-      if (misfit !== undefined) throw bad(`params.${name}.enum holds ${JSON.stringify(misfit)}, which is not of type ${spec.type}`);
+      if (misfit !== undefined) throw bad(`params.${name}.enum holds ${quote(misfit)}, which is not of type ${spec.type}`);
       spec.enum = specRaw.enum as Json[];
     }
     if (specRaw.required !== undefined) {

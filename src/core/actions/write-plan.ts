@@ -2,7 +2,7 @@
 // Writes apply in order on an overlay, so two writes to one key compose. Nothing is written
 // here: the result is a list of changes the service commits atomically (D11). Pure.
 import { compileCel, evaluateToJson } from '../cel/index.js';
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { Json } from '../json.js';
 import { deepMerge, isPlainObject, nestedDeeperThan } from '../json.js';
 
@@ -103,7 +103,7 @@ function enabledAuthority(ctx: WritePlanContext): string | null {
 function resolveScope(t: WriteTemplate, ctx: WritePlanContext): string {
   const scope = renderText(t.scope ?? '_shared', ctx.vars);
   if (!isValidScopeName(scope) || scope === 'self') {
-    throw new SyncError('invalid_scope', `The write targets the scope ${JSON.stringify(scope)}, which is not a valid scope name.`, {
+    throw new SyncError('invalid_scope', `The write targets the scope ${quote(scope)}, which is not a valid scope name.`, {
       action: ctx.actionId,
       scope,
     });

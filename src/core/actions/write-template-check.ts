@@ -1,6 +1,6 @@
 // Registration-time validation of write templates (D4, D8): shapes, placeholders, CEL, timers. Pure.
 import { compileCel } from '../cel/index.js';
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { Json } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { CONFIG_SCOPE, HELP_SCOPE, RESERVED_SCOPES, type WriteTemplate } from '../room/model.js';
@@ -25,7 +25,7 @@ export function validateWrites(raw: unknown, admin: boolean): WriteTemplate[] {
 function validateWrite(raw: unknown, field: string, admin: boolean): WriteTemplate {
   if (!isPlainObject(raw)) throw bad(field, 'each write must be an object such as {"key": "k", "value": 1}');
   const unknown = Object.keys(raw).find((k) => !FIELDS.has(k));
-  if (unknown) throw bad(field, `unknown field ${JSON.stringify(unknown)} (known: ${[...FIELDS].join(', ')})`);
+  if (unknown) throw bad(field, `unknown field ${quote(unknown)} (known: ${[...FIELDS].join(', ')})`);
   const t = raw as WriteTemplate & Record<string, unknown>;
   for (const name of ['scope', 'key', 'enabled'] as const) {
     if (t[name] !== undefined && typeof t[name] !== 'string') throw bad(`${field}.${name}`, `${name} must be a string`);

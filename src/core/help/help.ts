@@ -1,5 +1,5 @@
 // The `help` built-in (sync-core §14.1, with the _help override fix of §14.3). Pure.
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { rejectUnknown, type InvocationOutcome, type InvokeEnv } from '../actions/invocation.js';
 import { HELP_SCOPE } from '../room/model.js';
@@ -25,7 +25,7 @@ export function help(env: InvokeEnv, params: JsonObject): InvocationOutcome {
   }
   const content = systemHelp(key);
   if (content === undefined) {
-    throw new SyncError('help_key_not_found', `There is no help entry ${JSON.stringify(key)}.`, { key, available: [...SYSTEM_HELP_KEYS] });
+    throw new SyncError('help_key_not_found', `There is no help entry ${quote(key)}.`, { key, available: [...SYSTEM_HELP_KEYS] });
   }
   return answer({ ...base, key, content, version: systemHelpVersion(key, env.hasher), revision: 0, source: 'system' });
 }

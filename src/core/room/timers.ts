@@ -1,5 +1,5 @@
 // Timers (D14, D15): validation, start, liveness. Pure; time is passed in.
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import { isPlainObject } from '../json.js';
 import type { TimerSpec, TimerState } from './model.js';
 
@@ -15,7 +15,7 @@ export function validateTimer(raw: unknown, field: string): TimerSpec {
   if (!isPlainObject(raw)) return fail('a timer must be an object such as {"ms": 60000, "effect": "delete"}');
   const known = new Set(['ms', 'at', 'ticks', 'tick_on', 'effect']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
-  if (unknown.length) fail(`unknown field ${JSON.stringify(unknown[0])}`);
+  if (unknown.length) fail(`unknown field ${quote(unknown[0])}`);
   if (raw.effect !== 'delete' && raw.effect !== 'enable') fail('effect must be "delete" or "enable"');
   const kinds = (['ms', 'at', 'ticks'] as const).filter((k) => raw[k] !== undefined);
   if (kinds.length !== 1) fail('give exactly one of ms, at or ticks');

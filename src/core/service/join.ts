@@ -2,7 +2,7 @@
 import { compileCel, type Dep } from '../cel/index.js';
 import { agentReader } from '../read/policy.js';
 import { requireReadableDeps, type Author } from '../read/static-access.js';
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { isValidId, isValidKey } from '../../protocol/index.js';
@@ -44,7 +44,7 @@ function bad(detail: string, field?: string): SyncError {
 export function joinId(body: JsonObject): string | null {
   if (body.id === undefined || body.id === null) return null;
   if (!isValidId(body.id) || body.id === 'self') {
-    throw new SyncError('invalid_id', `The agent id ${JSON.stringify(body.id)} is not valid.`, {
+    throw new SyncError('invalid_id', `The agent id ${quote(body.id)} is not valid.`, {
       field: 'id',
       hint: 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit ("self" is reserved).',
     });
@@ -55,7 +55,7 @@ export function joinId(body: JsonObject): string | null {
 export function planJoin(input: JoinInputs): JoinPlan {
   const { room, body, caller, agentId: id, now } = input;
   const unknown = Object.keys(body).find((k) => !FIELDS.includes(k));
-  if (unknown) throw bad(`unknown field ${JSON.stringify(unknown)} (known: ${FIELDS.join(', ')})`, unknown);
+  if (unknown) throw bad(`unknown field ${quote(unknown)} (known: ${FIELDS.join(', ')})`, unknown);
   const existing = room.agents.get(id);
   checkJoinRights(existing, input);
   const name = optionalText(body.name, 'name', 200) ?? existing?.name ?? id;
@@ -129,7 +129,7 @@ function joinRole(given: string | null, existing: AgentRecord | undefined, calle
   if (existing || AUTHORITY_ROLES.test(given.trim())) {
     throw new SyncError('admin_required', existing
       ? `Only a room admin can change the role of ${existing.id} (it is ${JSON.stringify(existing.role)}); a re-join keeps it.`
-      : `The role ${JSON.stringify(given)} claims authority; only a room admin can give it.`, {
+      : `The role ${quote(given)} claims authority; only a room admin can give it.`, {
       field: 'role',
       hint: 'A room admin sets roles with PATCH /rooms/{room}/agents/{agent} {"role": "..."}.',
     });
@@ -146,7 +146,7 @@ function optionalText(raw: unknown, field: string, max: number): string | null {
 function inlineState(raw: unknown): JsonObject {
   if (raw === undefined || raw === null) return {};
   if (!isPlainObject(raw)) throw bad('state must be an object of key → value', 'state');
-  for (const key of Object.keys(raw)) if (!isValidKey(key)) throw bad(`the state key ${JSON.stringify(key)} is not valid`, 'state');
+  for (const key of Object.keys(raw)) if (!isValidKey(key)) throw bad(`the state key ${quote(key)} is not valid`, 'state');
   return raw as JsonObject;
 }
 

@@ -1,6 +1,6 @@
 // Room lifecycle (sync-core §3 under D19, D21, D23): create, list, read, delete, and the
 // rotation and revocation of room and view tokens.
-import { SyncError } from '../errors.js';
+import { SyncError, quote } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { isValidId } from '../../protocol/index.js';
@@ -47,10 +47,10 @@ export class RoomAdmin {
     }
     if (!this.deps.options.localMode) throw new SyncError('scope_denied', 'This token cannot create rooms.');
     const unknown = Object.keys(body).find((k) => !['id', 'meta', 'label'].includes(k));
-    if (unknown) throw new SyncError('invalid_body', `A room takes id, meta and label; ${JSON.stringify(unknown)} is not one of them.`, { field: unknown });
+    if (unknown) throw new SyncError('invalid_body', `A room takes id, meta and label; ${quote(unknown)} is not one of them.`, { field: unknown });
     const id = body.id ?? this.deps.ids.uuid();
     if (!isValidId(id)) {
-      throw new SyncError('invalid_id', `The room id ${JSON.stringify(id)} is not valid.`, {
+      throw new SyncError('invalid_id', `The room id ${quote(id)} is not valid.`, {
         field: 'id',
         hint: 'Use 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit.',
       });
@@ -103,7 +103,7 @@ export class RoomAdmin {
   async update(roomId: string, body: JsonObject, caller: Caller): Promise<Reply> {
     requireAdmin(caller);
     const unknown = Object.keys(body).find((k) => k !== 'meta');
-    if (unknown !== undefined) throw new SyncError('invalid_body', `PATCH /rooms/:id takes only meta; ${JSON.stringify(unknown.slice(0, 100))} is not supported.`, { field: unknown.slice(0, 100) });
+    if (unknown !== undefined) throw new SyncError('invalid_body', `PATCH /rooms/:id takes only meta; ${quote(unknown)} is not supported.`, { field: unknown });
     if (!isPlainObject(body.meta)) throw new SyncError('invalid_body', 'meta must be an object (keys to set; null removes a key).', { field: 'meta' });
     const patch = body.meta as JsonObject;
     if (Object.hasOwn(patch, '__proto__')) throw new SyncError('invalid_body', 'meta cannot have a key named __proto__.', { field: 'meta' });

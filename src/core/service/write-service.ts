@@ -1,6 +1,6 @@
 // Changing a room: invoke (D11, D13), join (D19–D21) and agent updates. Each change runs as the
 // room's only writer, is committed atomically, and is audited whether it succeeds or fails.
-import { SyncError, isSyncError } from '../errors.js';
+import { SyncError, isSyncError, quote } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { isPlainObject } from '../json.js';
 import { planInvocation, isBuiltinInvocation } from '../actions/invoke.js';
@@ -102,7 +102,7 @@ export class WriteService {
 function agentChanges(body: JsonObject): Record<string, unknown> {
   const allowed = ['grants', 'role', 'name', 'meta'];
   const unknown = Object.keys(body).find((k) => !allowed.includes(k));
-  if (unknown) throw new SyncError('invalid_body', `An agent update takes ${allowed.join(', ')}; ${JSON.stringify(unknown)} is not one of them.`, { field: unknown });
+  if (unknown) throw new SyncError('invalid_body', `An agent update takes ${allowed.join(', ')}; ${quote(unknown)} is not one of them.`, { field: unknown });
   const out: Record<string, unknown> = {};
   if (body.grants !== undefined) {
     if (!Array.isArray(body.grants) || !body.grants.every((g) => typeof g === 'string' && g.length <= 64)) {
