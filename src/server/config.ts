@@ -1,6 +1,7 @@
 // Configuration from flags (parsed by commander) and environment, validated once at start-up.
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 
 export interface Config {
@@ -37,9 +38,20 @@ export class ConfigError extends Error {}
 /** `--help` or `--version`: print `message` and exit 0. */
 export class ConfigInfo extends Error {}
 
+let version: string | undefined;
+
+/** The version in agent-sync's package.json, found upwards from this file (src/, dist/ or a bench build). */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  if (version !== undefined) return version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'agent-sync' && typeof pkg.version === 'string') return (version = pkg.version);
+    } catch {
+      // no package.json here: keep looking upwards
+    }
+    if (dirname(dir) === dir) return (version = 'unknown');
+  }
 }
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
