@@ -32,6 +32,24 @@ function importsOf(file: string): Import[] {
 }
 
 const all = files(SRC).flatMap(importsOf);
+
+interface LayerRule {
+  /** Layers (top-level folders of src/) this layer may import. */
+  layers: string[];
+  /** npm packages it may import (and their subpaths). */
+  packages: string[];
+  /** Whether it may import node:* modules. */
+  node: boolean;
+}
+
+// Every top-level folder of src/ is a layer; a new folder is refused until it is given a rule here.
+const ANY_PACKAGE = [''];
+const LAYERS: Record<string, LayerRule> = {
+  protocol: { layers: ['protocol'], packages: ['zod'], node: false },
+  core: { layers: ['core', 'protocol'], packages: ['@marcbachmann/cel-js'], node: false },
+  client: { layers: ['client', 'protocol'], packages: ['eventsource-parser', 'zod'], node: false },
+  server: { layers: ['server', 'core', 'protocol'], packages: ANY_PACKAGE, node: true },
+};
 const layer = (path: string) => path.split('/')[0]!;
 
 describe('architecture', () => {
@@ -39,8 +57,28 @@ describe('architecture', () => {
     expect(all.length).toBeGreaterThan(50);
   });
 
-  it('keeps protocol free of every other layer and of packages', () => {
-    const bad = all.filter((i) => layer(i.from) === 'protocol' && (i.target === null || layer(i.target) !== 'protocol'));
+  it('gives every top-level folder of src/ a layer', () => {
+    const folders = readdirSync(SRC).filter((name) => statSync(join(SRC, name)).isDirectory());
+    expect(folders.filter((f) => !(f in LAYERS))).toEqual([]);
+  });
+
+  it('keeps every layer to the layers and packages it may import', () => {
+    const bad = all.filter((i) => {
+      const rule = LAYERS[layer(i.from)];
+      if (!rule) return true;
+      if (i.target === null) return i.specifier.startsWith('node:') ? !rule.node : !rule.packages.some((p) => p === '' || i.specifier === p || i.specifier.startsWith(`${p}/`));
+      return !rule.layers.includes(layer(i.target));
+    });
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps protocol free of every other layer and of packages but zod', () => {
+    const bad = all.filter((i) => layer(i.from) === 'protocol' && (i.target === null ? i.specifier !== 'zod' : layer(i.target) !== 'protocol'));
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps the client SDK free of server code and Node modules, so it runs in browsers', () => {
+    const bad = all.filter((i) => layer(i.from) === 'client' && (i.specifier.startsWith('node:') || (i.target !== null && !['client', 'protocol'].includes(layer(i.target)))));
     expect(bad).toEqual([]);
   });
 

@@ -1,4 +1,6 @@
 // A tiny JSON-over-HTTP client for tests, against a real server or an in-process Hono app.
+// Every answer is checked against the wire schemas of its route (test/support/wire-check.ts).
+import { checkResponse } from './wire-check.js';
 
 export interface JsonResponse<T = any> {
   status: number;
@@ -33,6 +35,7 @@ export class TestClient {
     } catch {
       /* not JSON: keep the text */
     }
+    checkResponse(method, path, res.status, parsed, res.headers.get('content-type'));
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 

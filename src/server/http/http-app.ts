@@ -11,6 +11,7 @@ import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 import { replacedRoute } from './seed-004-routes.js';
+import { openApiDocument } from '../../protocol/openapi.js';
 
 export const SYNC_VERSION = 'v8';
 
@@ -51,6 +52,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping.'))));
+  const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));
+  app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
   registerRoutes(app, deps);
   deps.extend?.(app);
   app.notFound((c) => {

@@ -1,0 +1,115 @@
+// The typed client of the agent-sync HTTP API: one method per route of `protocol/routes.ts`.
+// Depends on the protocol only; runs wherever `fetch` does.
+import type { AgentInfo, JoinBody, JoinedAgent, PatchAgentBody } from '../protocol/wire/agents.js';
+import type { InvokeResult, RegistrationResult } from '../protocol/wire/invoke.js';
+import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
+import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
+import type { CreateRoomBody, CreatedRoom, DeletedRoom, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
+import { followEvents, type FollowOptions } from './events.js';
+import { Transport, type TransportOptions } from './transport.js';
+
+/** Context shaping, with booleans and numbers as themselves. */
+export interface ContextOptions {
+  depth?: ContextQuery['depth'];
+  only?: string | string[];
+  actions?: boolean;
+  messages?: boolean;
+  messagesAfter?: number;
+  messagesLimit?: number;
+  include?: string | string[];
+  signal?: AbortSignal;
+}
+
+export interface WaitOptions extends ContextOptions {
+  /** Milliseconds (the server caps it, 25 s by default). */
+  timeout?: number;
+  /** Admins only: evaluate as this agent. */
+  agent?: string;
+}
+
+const seg = encodeURIComponent;
+const list = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(',') : v);
+
+function contextQuery(o: ContextOptions): Record<string, string | number | boolean | undefined> {
+  return { depth: o.depth, only: list(o.only), actions: o.actions, messages: o.messages, messages_after: o.messagesAfter, messages_limit: o.messagesLimit, include: list(o.include) };
+}
+
+export class AgentSyncClient {
+  readonly transport: Transport;
+
+  constructor(options: TransportOptions) {
+    this.transport = new Transport(options);
+  }
+
+  /** The same server with another token. */
+  withToken(token: string | undefined): AgentSyncClient {
+    return new AgentSyncClient({ ...this.transport.options, token });
+  }
+
+  health(signal?: AbortSignal): Promise<{ ok: true }> {
+    return this.transport.request('GET', '/healthz', { signal, idempotent: true });
+  }
+
+  createRoom(body: CreateRoomBody = {}): Promise<CreatedRoom> {
+    return this.transport.request('POST', '/rooms', { body });
+  }
+
+  listRooms(): Promise<RoomList> {
+    return this.transport.request('GET', '/rooms', { idempotent: true });
+  }
+
+  getRoom(room: string): Promise<RoomInfo> {
+    return this.transport.request('GET', `/rooms/${seg(room)}`, { idempotent: true });
+  }
+
+  deleteRoom(room: string): Promise<DeletedRoom> {
+    return this.transport.request('DELETE', `/rooms/${seg(room)}`);
+  }
+
+  rotateRoomToken(room: string): Promise<RotatedToken> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/rotate-token`);
+  }
+
+  rotateViewToken(room: string): Promise<RotatedToken> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/rotate-view-token`);
+  }
+
+  revokeViewToken(room: string): Promise<RotatedToken> {
+    return this.transport.request('DELETE', `/rooms/${seg(room)}/view-token`);
+  }
+
+  join(room: string, body: JoinBody = {}): Promise<JoinedAgent> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/agents`, { body });
+  }
+
+  updateAgent(room: string, agent: string, body: PatchAgentBody): Promise<AgentInfo> {
+    return this.transport.request('PATCH', `/rooms/${seg(room)}/agents/${seg(agent)}`, { body });
+  }
+
+  invoke<R extends InvokeResult | RegistrationResult = InvokeResult>(room: string, action: string, params: Record<string, unknown> = {}, options: { agent?: string } = {}): Promise<R> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/actions/${seg(action)}/invoke`, { body: { params, ...(options.agent ? { agent: options.agent } : {}) } });
+  }
+
+  context(room: string, options: ContextOptions = {}): Promise<Context> {
+    return this.transport.request('GET', `/rooms/${seg(room)}/context`, { query: contextQuery(options), signal: options.signal, idempotent: true });
+  }
+
+  eval(room: string, expr: string): Promise<EvalResult> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/eval`, { body: { expr }, idempotent: true });
+  }
+
+  poll(room: string, options: { limit?: number; before?: number } = {}): Promise<Poll> {
+    return this.transport.request('GET', `/rooms/${seg(room)}/poll`, { query: options, idempotent: true });
+  }
+
+  /** Long-poll until `condition` holds or the timeout passes (`triggered: false`). */
+  wait(room: string, condition: string, options: WaitOptions = {}): Promise<WaitResult> {
+    const query = { ...contextQuery(options), condition, timeout: options.timeout, agent: options.agent };
+    return this.transport.request('GET', `/rooms/${seg(room)}/wait`, { query, signal: options.signal, idempotent: true });
+  }
+
+  /** Follow the room's committed changes; reconnects and resumes until `signal` aborts. */
+  events(room: string, options: FollowOptions = {}): AsyncGenerator<FeedEvent> {
+    return followEvents(this.transport, room, options);
+  }
+}

@@ -1,0 +1,56 @@
+// The route table of the HTTP API: every route the server registers, with its wire schemas.
+// One description feeds the OpenAPI document, the client SDK's types and the tests that keep
+// the server honest. Pure data.
+import { z } from 'zod';
+import { AgentInfo, JoinBody, JoinedAgent, PatchAgentBody } from './wire/agents.js';
+import { ErrorBody } from './wire/common.js';
+import { InvokeBody, InvokeResult, RegistrationResult } from './wire/invoke.js';
+import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
+import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
+import { CreateRoomBody, CreatedRoom, DeletedRoom, RoomInfo, RoomList, RotatedToken } from './wire/rooms.js';
+
+export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
+
+/** Who may call a route: nobody in particular, a member of the room, or its admin. */
+export type Access = 'public' | 'local_or_token' | 'member' | 'admin';
+
+export interface RouteSpec {
+  readonly method: Method;
+  /** OpenAPI path template: `/rooms/{room}/agents`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access: Access;
+  readonly pathParams?: readonly string[];
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  /** Success status → body schema. */
+  readonly responses: Readonly<Record<number, z.ZodType>>;
+  /** Set for Server-Sent Event streams: the success body is `text/event-stream`. */
+  readonly stream?: true;
+}
+
+const Health = z.strictObject({ ok: z.literal(true) });
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'get', path: '/healthz', operationId: 'health', summary: 'Readiness: 200 once the server serves, 503 while starting or stopping.', tag: 'server', access: 'public', responses: { 200: Health } },
+  { method: 'get', path: '/openapi.json', operationId: 'openapi', summary: 'This description of the API (OpenAPI 3.1).', tag: 'server', access: 'public', responses: { 200: z.looseObject({ openapi: z.string() }) } },
+  { method: 'post', path: '/rooms', operationId: 'createRoom', summary: 'Create a room; returns its admin token and view token.', tag: 'rooms', access: 'local_or_token', body: CreateRoomBody, responses: { 201: CreatedRoom } },
+  { method: 'get', path: '/rooms', operationId: 'listRooms', summary: 'Rooms the token belongs to (every room in local mode).', tag: 'rooms', access: 'local_or_token', responses: { 200: RoomList } },
+  { method: 'get', path: '/rooms/{room}', operationId: 'getRoom', summary: 'Room info.', tag: 'rooms', access: 'member', pathParams: ['room'], responses: { 200: RoomInfo } },
+  { method: 'delete', path: '/rooms/{room}', operationId: 'deleteRoom', summary: 'Delete the room and everything in it.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: DeletedRoom } },
+  { method: 'post', path: '/rooms/{room}/rotate-token', operationId: 'rotateRoomToken', summary: 'Replace the room admin token.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: RotatedToken } },
+  { method: 'post', path: '/rooms/{room}/rotate-view-token', operationId: 'rotateViewToken', summary: 'Replace the read-only view token.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: RotatedToken } },
+  { method: 'delete', path: '/rooms/{room}/view-token', operationId: 'revokeViewToken', summary: 'Revoke the view token.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: RotatedToken } },
+  { method: 'post', path: '/rooms/{room}/agents', operationId: 'joinRoom', summary: 'Join the room as an agent (re-join with its token to rotate it); returns the agent token.', tag: 'agents', access: 'local_or_token', pathParams: ['room'], body: JoinBody, responses: { 201: JoinedAgent } },
+  { method: 'patch', path: '/rooms/{room}/agents/{agent}', operationId: 'updateAgent', summary: 'Change an agent’s name, role, meta or grants.', tag: 'agents', access: 'admin', pathParams: ['room', 'agent'], body: PatchAgentBody, responses: { 200: AgentInfo } },
+  { method: 'post', path: '/rooms/{room}/actions/{action}/invoke', operationId: 'invoke', summary: 'Invoke a built-in or custom action.', tag: 'actions', access: 'member', pathParams: ['room', 'action'], body: InvokeBody, responses: { 200: InvokeResult, 201: RegistrationResult } },
+  { method: 'get', path: '/rooms/{room}/context', operationId: 'readContext', summary: 'The one read: state, views, agents, actions and messages the caller may see.', tag: 'reads', access: 'member', pathParams: ['room'], query: ContextQuery, responses: { 200: Context } },
+  { method: 'post', path: '/rooms/{room}/eval', operationId: 'evalCel', summary: 'Evaluate a CEL expression against what the caller may read.', tag: 'reads', access: 'member', pathParams: ['room'], body: EvalBody, responses: { 200: EvalResult } },
+  { method: 'get', path: '/rooms/{room}/poll', operationId: 'poll', summary: 'Dashboard bundle and the audit log, newest first.', tag: 'reads', access: 'member', pathParams: ['room'], query: PollQuery, responses: { 200: Poll } },
+  { method: 'get', path: '/rooms/{room}/wait', operationId: 'wait', summary: 'Block until a CEL condition holds or the timeout passes.', tag: 'live', access: 'member', pathParams: ['room'], query: WaitQuery, responses: { 200: WaitResult } },
+  { method: 'get', path: '/rooms/{room}/events', operationId: 'events', summary: 'Server-Sent Events of committed changes; resume with Last-Event-ID.', tag: 'live', access: 'member', pathParams: ['room'], query: EventsQuery, responses: { 200: z.string() }, stream: true },
+];
+
+export { ErrorBody };
