@@ -37,4 +37,5 @@ if (stale()) {
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }
 
-await import(pathToFileURL(join(root, 'dist', 'server', 'main.js')).href);
+const { runServer } = await import(pathToFileURL(join(root, 'dist', 'server', 'main.js')).href);
+await runServer(process.argv.slice(2));

@@ -49,6 +49,7 @@ const LAYERS: Record<string, LayerRule> = {
   core: { layers: ['core', 'protocol'], packages: ['@marcbachmann/cel-js'], node: false },
   client: { layers: ['client', 'protocol'], packages: ['eventsource-parser', 'zod'], node: false },
   server: { layers: ['server', 'core', 'protocol'], packages: ANY_PACKAGE, node: true },
+  cli: { layers: ['cli', 'client', 'protocol', 'server'], packages: ['commander'], node: true },
 };
 const layer = (path: string) => path.split('/')[0]!;
 

@@ -4,6 +4,7 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
 import { createApp, type App } from './app.js';
 import { installClientErrorHandler } from './http/client-errors.js';
 import { ConfigError, ConfigInfo, isLoopback, loadConfig, type Config } from './config.js';
@@ -17,9 +18,9 @@ function fail(line: string, code = 1): never {
   process.exit(code);
 }
 
-function readConfig(): Config {
+function readConfig(args: string[]): Config {
   try {
-    return loadConfig();
+    return loadConfig(args);
   } catch (error) {
     if (error instanceof ConfigInfo) {
       process.stdout.write(`${error.message}\n`);
@@ -30,8 +31,9 @@ function readConfig(): Config {
   }
 }
 
-async function main(): Promise<void> {
-  const config = readConfig();
+/** Run the server with these command-line flags (environment variables fill the rest). */
+export async function runServer(args: string[] = process.argv.slice(2)): Promise<void> {
+  const config = readConfig(args);
   let app: App;
   try {
     app = createApp(config);
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
-});
+// Run when executed directly (`node dist/server/main.js`); the CLI imports it for `serve`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runServer().catch((error: unknown) => {
+    fail(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
