@@ -1,6 +1,7 @@
 // The client commands of the CLI, each a thin shell over one SDK call: rooms, create, join,
 // context, invoke, wait, tail and eval.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Command} from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { AgentSyncClient, type FeedEvent } from '../client/index.js';
 import { pretty, show, stdio, type Out } from './output.js';
 
