@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bench/**', 'test/**', 'scripts/**', '**/*.test.ts', 'src/beach/conformance/**'],
+    files: ['bench/**', 'test/**', 'scripts/**', 'examples/**', '**/*.test.ts', 'src/beach/conformance/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -18,7 +18,7 @@ export interface AgentLoopOptions {
   signal?: AbortSignal;
   /** Stop after this many actions (default: unbounded). */
   maxTurns?: number;
-  /** Called when a turn fails; the loop backs off and goes on unless the error is fatal. */
+  /** Called when a turn fails with a transient server or network error; the loop backs off and goes on. */
   onError?: (error: unknown) => void;
 }
 
@@ -39,7 +39,8 @@ export async function runAgentLoop(client: AgentSyncClient, options: AgentLoopOp
       if ((await options.act(context, client)) === false) break;
     } catch (error) {
       if (options.signal?.aborted) break;
-      if (isAgentSyncError(error) && FATAL.has(error.code)) throw error;
+      // Bugs in `act` and errors a retry cannot fix end the loop; transient ones are retried.
+      if (!isAgentSyncError(error) || FATAL.has(error.code)) throw error;
       options.onError?.(error);
       failures++;
       await sleep(client.transport.delay(Math.min(failures, 6)), options.signal).catch(() => undefined);
