@@ -18,7 +18,7 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args]
 const screen = (pane: string) => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', pane);
 const type = (pane: string, line: string) => tmux('send-keys', '-t', pane, line, 'Enter');
 
-async function shows(pane: string, pattern: RegExp, attempts = 300): Promise<RegExpMatchArray> {
+async function shows(pane: string, pattern: RegExp, attempts = 600): Promise<RegExpMatchArray> {
   for (let i = 0; i < attempts; i++) {
     const match = pattern.exec(screen(pane));
     if (match) return match;
@@ -44,9 +44,11 @@ describe.skipIf(!hasTmux && !process.env.CI)('agent-sync in a real terminal (tmu
 
       type(shell, 'agent-sync create tmux-room && export AGENT_SYNC_TOKEN=$(agent-sync join tmux-room alice) && echo joined-$?');
       await shows(shell, /joined-0/);
-      type(tail, 'agent-sync tail tmux-room');
+      type(tail, 'agent-sync tail tmux-room --all');
       type(shell, `agent-sync invoke tmux-room _register_action --params '{"id":"say","params":{"text":{"type":"string"}},"writes":[{"scope":"_shared","key":"said","value":"\${params.text}"}]}' > /dev/null && echo registered-$?`);
       await shows(shell, /registered-0/);
+      // --all replays from the start, so the registration shows however fast the tail started;
+      // the next invoke happens after it, so the tail shows that one live.
       await shows(tail, /#\d+ invoke alice _register_action _actions\.say/);
       type(shell, `agent-sync invoke tmux-room say --params '{"text":"hello from tmux"}'`);
       await shows(shell, /"invoked": true/);
@@ -58,5 +60,5 @@ describe.skipIf(!hasTmux && !process.env.CI)('agent-sync in a real terminal (tmu
     } finally {
       tmux('kill-server');
     }
-  });
+  }, 180_000);
 });
