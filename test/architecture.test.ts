@@ -110,6 +110,20 @@ describe('architecture', () => {
     expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
   });
 
+  it('keeps transport concepts out of the core: no HTTP statuses, Request/Response or query-string records', () => {
+    const transportish = [
+      [/\bstatus\s*:\s*[1-5]\d\d\b/, 'an HTTP status'],
+      [/\b(Request|Response|Headers|URLSearchParams)\b(?!\w)/, 'a fetch type'],
+      [/Record<string,\s*string\s*\|\s*undefined>/, 'a query-string record'],
+      [/\bc\.req\b|\bhono\b/i, 'the HTTP framework'],
+    ] as const;
+    const offenders = files(join(SRC, 'core')).flatMap((f) => {
+      const text = readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+      return transportish.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${relative(SRC, f)}: ${what}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it('lets only the composition root import storage adapters', () => {
     const bad = all.filter((i) => i.target?.startsWith('server/storage/') && !i.from.startsWith('server/storage/') && i.from !== 'server/app.ts');
     expect(bad).toEqual([]);

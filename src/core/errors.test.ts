@@ -35,3 +35,12 @@ describe('SyncError bounds what it echoes', () => {
     expect(Object.keys(error.details.field as object)).toEqual(['__proto__']);
   });
 });
+
+describe('SyncError', () => {
+  it('keeps its cause for logs and never puts it in the wire body', () => {
+    const cause = new Error('disk I/O error');
+    const error = new SyncError('service_unavailable', 'The database is unreachable.', { retry_after: 1 }, { cause });
+    expect(error.cause).toBe(cause);
+    expect(error.toBody()).toEqual({ error: 'service_unavailable', message: 'The database is unreachable.', retry_after: 1 });
+  });
+});

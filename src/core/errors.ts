@@ -42,8 +42,9 @@ export class SyncError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    super(message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 2)}….` : message);
+  /** `options.cause`: the underlying failure (kept for logs, never sent to clients). */
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message.length > MESSAGE_LIMIT ? `${message.slice(0, MESSAGE_LIMIT - 2)}….` : message, options);
     this.name = 'SyncError';
     this.code = code;
     this.details = bounded(details, 0) as ErrorDetails;

@@ -7,7 +7,7 @@ import { ErrorBody } from './wire/common.js';
 import { InvokeBody, InvokeResult, RegistrationResult } from './wire/invoke.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
-import { CreateRoomBody, CreatedRoom, DeletedRoom, RoomInfo, RoomList, RotatedToken } from './wire/rooms.js';
+import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
 
@@ -37,8 +37,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/healthz', operationId: 'health', summary: 'Readiness: 200 once the server serves, 503 while starting or stopping.', tag: 'server', access: 'public', responses: { 200: Health } },
   { method: 'get', path: '/openapi.json', operationId: 'openapi', summary: 'This description of the API (OpenAPI 3.1).', tag: 'server', access: 'public', responses: { 200: z.looseObject({ openapi: z.string() }) } },
   { method: 'post', path: '/rooms', operationId: 'createRoom', summary: 'Create a room; returns its admin token and view token.', tag: 'rooms', access: 'local_or_token', body: CreateRoomBody, responses: { 201: CreatedRoom } },
-  { method: 'get', path: '/rooms', operationId: 'listRooms', summary: 'Rooms the token belongs to (every room in local mode).', tag: 'rooms', access: 'local_or_token', responses: { 200: RoomList } },
+  { method: 'get', path: '/rooms', operationId: 'listRooms', summary: 'Rooms the token belongs to (every room in local mode), newest first, paged.', tag: 'rooms', access: 'local_or_token', query: RoomListQuery, responses: { 200: RoomList } },
   { method: 'get', path: '/rooms/{room}', operationId: 'getRoom', summary: 'Room info.', tag: 'rooms', access: 'member', pathParams: ['room'], responses: { 200: RoomInfo } },
+  { method: 'patch', path: '/rooms/{room}', operationId: 'updateRoom', summary: 'Change the room’s meta (admin): keys merge in, null removes one.', tag: 'rooms', access: 'admin', pathParams: ['room'], body: PatchRoomBody, responses: { 200: RoomInfo } },
   { method: 'delete', path: '/rooms/{room}', operationId: 'deleteRoom', summary: 'Delete the room and everything in it.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: DeletedRoom } },
   { method: 'post', path: '/rooms/{room}/rotate-token', operationId: 'rotateRoomToken', summary: 'Replace the room admin token.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: RotatedToken } },
   { method: 'post', path: '/rooms/{room}/rotate-view-token', operationId: 'rotateViewToken', summary: 'Replace the read-only view token.', tag: 'rooms', access: 'admin', pathParams: ['room'], responses: { 200: RotatedToken } },

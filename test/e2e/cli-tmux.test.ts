@@ -1,7 +1,7 @@
 // A CLI session in a real terminal (tmux): `agent-sync serve` in one pane, `agent-sync tail` in a
 // second, and in a third `agent-sync invoke` — whose change the tail pane shows — and --help.
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { CLI_COMMAND } from '../support/cli.js';
 
 const hasTmux = (() => {

@@ -24,7 +24,8 @@ export interface InvokeEnv {
 
 /** What an invocation will change and answer, before the change is committed. */
 export interface InvocationOutcome {
-  status: number;
+  /** A registration: the action or view was created or redefined. */
+  created?: boolean;
   body: Record<string, unknown>;
   batch: CommitBatch;
   /** The writes as the audit log records them (full values; readers are filtered later, D9). */

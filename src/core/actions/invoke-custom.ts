@@ -62,7 +62,6 @@ export function invokeCustom(env: InvokeEnv, action: ActionRecord, given: JsonOb
   if (action.on_invoke) batch.entries.push(cooldownChange(env, action));
   const visibleWrites = plan.records.map((r) => (canReadScope(reader, r.scope) ? r : { scope: r.scope, key: r.key, ...(r.deleted ? { deleted: true as const } : {}) }));
   return {
-    status: 200,
     body: { invoked: true, action: action.id, agent: env.actor.agentId, params, writes: visibleWrites },
     batch,
     writes: plan.records,

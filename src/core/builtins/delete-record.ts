@@ -36,5 +36,5 @@ export function deleteView(env: InvokeEnv, params: JsonObject): InvocationOutcom
 function deletion(scope: string, id: string): InvocationOutcome {
   const batch = emptyBatch();
   batch.entries.push({ op: 'delete', scope, key: id });
-  return { status: 200, body: { deleted: true, id }, batch, writes: [{ scope, key: id, deleted: true }] };
+  return { body: { deleted: true, id }, batch, writes: [{ scope, key: id, deleted: true }] };
 }

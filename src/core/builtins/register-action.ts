@@ -36,7 +36,7 @@ export function registerAction(env: InvokeEnv, params: JsonObject): InvocationOu
   batch.entries.push({ op: 'put', entry });
   const body: Record<string, unknown> = { ...definitionEcho(record), room_id: env.room.id };
   addWarnings(body, env, record, existing);
-  return { status: 201, body, batch, writes: [{ scope: RECORD_SCOPES.actions, key: id }], detail: { definition: definitionEcho(record) as JsonObject } };
+  return { created: true, body, batch, writes: [{ scope: RECORD_SCOPES.actions, key: id }], detail: { definition: definitionEcho(record) as JsonObject } };
 }
 
 /** The owning scope of an action or view: `_shared` or the caller's own agent id (admins: any agent). */

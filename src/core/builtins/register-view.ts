@@ -22,7 +22,7 @@ export function registerView(env: InvokeEnv, params: JsonObject): InvocationOutc
   batch.entries.push(change);
   const deps = describeDeps(compileCel(record.expr, 'expr').deps);
   return {
-    status: 201,
+    created: true,
     body: { ...viewEcho(record), room_id: env.room.id, deps },
     batch,
     writes: [{ scope: RECORD_SCOPES.views, key: id }],

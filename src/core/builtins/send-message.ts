@@ -25,7 +25,7 @@ export function sendMessage(env: InvokeEnv, params: JsonObject): InvocationOutco
   batch.messages.push(message);
   const out: Record<string, unknown> = { invoked: true, action: '_send_message', agent: env.actor.agentId, seq: message.seq, from: message.from, kind };
   if (to) out.to = to;
-  return { status: 200, body: out, batch, writes: [{ scope: '_messages', key: String(message.seq), value: messageJson(message) }] };
+  return { body: out, batch, writes: [{ scope: '_messages', key: String(message.seq), value: messageJson(message) }] };
 }
 
 function recipients(raw: Json | undefined): string[] | null {

@@ -31,5 +31,5 @@ export function help(env: InvokeEnv, params: JsonObject): InvocationOutcome {
 }
 
 function answer(body: Record<string, unknown>): InvocationOutcome {
-  return { status: 200, body, batch: emptyBatch(), writes: [] };
+  return { body, batch: emptyBatch(), writes: [] };
 }

@@ -12,6 +12,7 @@ import { MAX_MESSAGES_LIMIT, type ContextQuery } from './context-query.js';
 import { MAX_FULL_MESSAGES } from '../limits.js';
 import { readableState, readableVersions } from './readable-state.js';
 import type { ReadSession } from './read-session.js';
+import type { Context } from '../../protocol/wire/reads.js';
 
 export interface ContextInputs {
   recent: Message[];
@@ -20,7 +21,7 @@ export interface ContextInputs {
   audit: LogRecord[];
 }
 
-export function buildContext(session: ReadSession, q: ContextQuery, inputs: ContextInputs): Record<string, unknown> {
+export function buildContext(session: ReadSession, q: ContextQuery, inputs: ContextInputs): Context {
   const out: Record<string, unknown> = {};
   out.state = stateSection(session, q, inputs);
   out.views = viewsSection(session);
@@ -50,7 +51,7 @@ export function buildContext(session: ReadSession, q: ContextQuery, inputs: Cont
     shaped.views = views;
   }
   shaped._context = envelope(shaped, q, visibleActions, counts.directed_unread, contested.size > 0, truncated);
-  return shaped;
+  return shaped as Context;
 }
 
 function stateSection(session: ReadSession, q: ContextQuery, inputs: ContextInputs): JsonObject {

@@ -1,7 +1,8 @@
 // The agent record as the HTTP surface returns it (join and update responses). Pure.
+import type { AgentInfo } from '../../protocol/wire/agents.js';
 import type { AgentRecord } from '../room/model.js';
 
-export function agentResponse(roomId: string, a: AgentRecord): Record<string, unknown> {
+export function agentResponse(roomId: string, a: AgentRecord): AgentInfo {
   return {
     id: a.id,
     room_id: roomId,

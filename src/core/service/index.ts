@@ -64,5 +64,9 @@ export function createServices(ports: CorePorts, options: ServiceOptions): Servi
 export type { Caller, CallerKind } from './caller.js';
 export { ANONYMOUS, readerOf } from './caller.js';
 export type { FeedEnd, FeedEvent } from './event-feed.js';
-export type { Reply } from './write-service.js';
+export type { InvokeOutcome } from './write-service.js';
+export type { PollInput } from './read-service.js';
+export type { RoomPageInput } from './room-admin.js';
+export type { ContextInput } from '../read/context-query.js';
+export type { WaitInput } from '../wait/wait-query.js';
 export type { ServiceOptions } from './ports.js';

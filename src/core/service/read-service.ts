@@ -9,11 +9,12 @@ import { isValidScopeName } from '../../protocol/index.js';
 import { MAX_POLL_STATE_PAGE, POLL_STATE_PAGE } from '../limits.js';
 import type { RoomState } from '../room/room-state.js';
 import { buildContext } from '../read/context-view.js';
-import { parseContextQuery, type ContextQuery } from '../read/context-query.js';
+import { parseContextQuery, type ContextInput, type ContextQuery } from '../read/context-query.js';
 import { readableEntries } from '../read/readable-state.js';
 import { ReadSession } from '../read/read-session.js';
 import { readerOf, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
+import type { Context, EvalResult, Poll } from '../../protocol/wire/reads.js';
 
 export const AUDIT_IN_CONTEXT = 50;
 
@@ -27,7 +28,7 @@ export class ReadService {
     }
   }
 
-  async context(roomId: string, query: Record<string, string | undefined>, caller: Caller): Promise<Record<string, unknown>> {
+  async context(roomId: string, query: ContextInput, caller: Caller): Promise<Context> {
     this.requireRead(caller);
     const q = parseContextQuery(query);
     const room = await this.deps.registry.get(roomId);
@@ -35,7 +36,7 @@ export class ReadService {
   }
 
   /** Build a context for a loaded room (also used by wait); marks shown messages read. */
-  async contextFor(room: RoomState, q: ContextQuery, caller: Caller): Promise<Record<string, unknown>> {
+  async contextFor(room: RoomState, q: ContextQuery, caller: Caller): Promise<Context> {
     const reader = readerOf(caller);
     const now = this.deps.clock.now();
     this.deps.presence.heartbeat(room, reader.agentId, now);
@@ -59,7 +60,7 @@ export class ReadService {
     return this.deps.store.readMessages(room.id, { after, before, limit: q.messagesLimit });
   }
 
-  async evaluate(roomId: string, body: JsonObject, caller: Caller): Promise<Record<string, unknown>> {
+  async evaluate(roomId: string, body: JsonObject, caller: Caller): Promise<EvalResult> {
     this.requireRead(caller);
     if (typeof body.expr !== 'string') throw new SyncError('missing_param', 'The body needs an expr string.', { param: 'expr' });
     const compiled = compileCel(body.expr, 'expr');
@@ -73,12 +74,12 @@ export class ReadService {
   }
 
   /** Dashboard bundle: readable entries, view values, action availability, and the audit log newest first. */
-  async poll(roomId: string, query: Record<string, string | undefined>, caller: Caller): Promise<Record<string, unknown>> {
+  async poll(roomId: string, query: PollInput, caller: Caller): Promise<Poll> {
     this.requireRead(caller);
-    const limit = boundedInt(query.limit, 'limit', 100, 1, 500);
-    const stateLimit = boundedInt(query.state_limit, 'state_limit', POLL_STATE_PAGE, 1, MAX_POLL_STATE_PAGE);
-    const stateAfter = query.state_after === undefined ? null : parseStateCursor(query.state_after);
-    const before = query.before === undefined ? undefined : boundedInt(query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
+    const limit = bounded(query.limit, 'limit', 100, 1, 500);
+    const stateLimit = bounded(query.stateLimit, 'state_limit', POLL_STATE_PAGE, 1, MAX_POLL_STATE_PAGE);
+    const stateAfter = query.stateAfter === undefined ? null : parseStateCursor(query.stateAfter);
+    const before = query.before === undefined ? undefined : bounded(query.before, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
     const room = await this.deps.registry.get(roomId);
     const reader = readerOf(caller);
     const session = new ReadSession(room, reader, this.deps.clock.now());
@@ -122,9 +123,17 @@ function parseStateCursor(raw: string): StateCursor {
   return { scope: raw.slice(0, slash), key: raw.slice(slash + 1) };
 }
 
-function boundedInt(raw: string | undefined, param: string, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+/** The audit page a poll asks for: at most `limit` records, strictly before `before`. */
+export interface PollInput {
+  limit?: number;
+  before?: number;
+  /** State rows per page, and the `next_state_after` of the previous page. */
+  stateLimit?: number;
+  stateAfter?: string;
+}
+
+function bounded(n: number | undefined, param: string, fallback: number, min: number, max: number): number {
+  if (n === undefined) return fallback;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new SyncError('invalid_query', `The query parameter ${param} must be an integer from ${min} to ${max}.`, { param });
   }

@@ -10,9 +10,9 @@ import { logRecord } from '../room/audit.js';
 import { emptyBatch } from '../room/room-state.js';
 import { requireAdmin, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
-import type { Reply } from './write-service.js';
+import type { CreatedRoom, DeletedRoom, RoomInfo, RotatedToken } from '../../protocol/wire/rooms.js';
 
-export function roomInfo(room: RoomRecord): Record<string, unknown> {
+export function roomInfo(room: RoomRecord): RoomInfo {
   return { id: room.id, created_at: new Date(room.createdAt).toISOString(), meta: room.meta };
 }
 
@@ -23,10 +23,15 @@ function newestFirst(a: RoomCursor, b: RoomCursor): number {
   return a.id === b.id ? 0 : a.id < b.id ? -1 : 1;
 }
 
-function pageLimit(raw: string | undefined): number {
-  if (raw === undefined) return ROOMS_PAGE;
-  const n = /^\d{1,6}$/.test(raw) ? Number(raw) : 0;
-  if (n < 1 || n > MAX_ROOMS_PAGE) throw new SyncError('invalid_query', `The query parameter limit must be an integer from 1 to ${MAX_ROOMS_PAGE}.`, { param: 'limit' });
+/** A page of the room list: at most `limit` rooms after the `after` cursor. */
+export interface RoomPageInput {
+  limit?: number;
+  after?: string;
+}
+
+function pageLimit(n: number | undefined): number {
+  if (n === undefined) return ROOMS_PAGE;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_ROOMS_PAGE) throw new SyncError('invalid_query', `The query parameter limit must be an integer from 1 to ${MAX_ROOMS_PAGE}.`, { param: 'limit' });
   return n;
 }
 
@@ -39,7 +44,7 @@ function parseRoomCursor(raw: string): RoomCursor {
 export class RoomAdmin {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async create(body: JsonObject, caller: Caller): Promise<Reply> {
+  async create(body: JsonObject, caller: Caller): Promise<CreatedRoom> {
     if (!this.deps.options.localMode && caller.kind === 'anonymous') {
       throw new SyncError('authentication_required', 'Creating rooms on this server needs a token with create_rooms.', {
         hint: 'Local mode (a loopback-only server with no users) lets anyone create rooms.',
@@ -65,10 +70,10 @@ export class RoomAdmin {
     if (!(await this.deps.store.createRoom(record))) {
       throw new SyncError('room_exists', `A room with the id ${id} already exists.`, { id });
     }
-    return { status: 201, body: { ...roomInfo(record), token: token.token, view_token: viewToken.token } };
+    return { ...roomInfo(record), token: token.token, view_token: viewToken.token };
   }
 
-  async info(roomId: string): Promise<Record<string, unknown>> {
+  async info(roomId: string): Promise<RoomInfo> {
     return roomInfo((await this.deps.registry.get(roomId)).room);
   }
 
@@ -76,7 +81,7 @@ export class RoomAdmin {
    * A page of rooms, newest first (`limit`, `after` = the `next` of the previous page). The
    * cursor names the last room's creation time and id, so it stays valid if that room is deleted.
    */
-  async list(ids: readonly string[] | null, query: Record<string, string | undefined> = {}): Promise<{ rooms: Array<Record<string, unknown>>; next: string | null }> {
+  async list(ids: readonly string[] | null, query: RoomPageInput = {}): Promise<{ rooms: RoomInfo[]; next: string | null }> {
     const limit = pageLimit(query.limit);
     const after = query.after === undefined ? null : parseRoomCursor(query.after);
     const rooms = (await this.deps.store.listRooms(ids ?? undefined)).sort(newestFirst).filter((r) => !after || newestFirst(r, after) > 0);
@@ -85,13 +90,13 @@ export class RoomAdmin {
     return { rooms: page.map(roomInfo), next: rooms.length > limit && last ? `${last.createdAt}_${last.id}` : null };
   }
 
-  async delete(roomId: string, caller: Caller): Promise<Reply> {
+  async delete(roomId: string, caller: Caller): Promise<DeletedRoom> {
     requireAdmin(caller);
     await this.deps.registry.get(roomId);
     return this.deps.registry.exclusive(roomId, async () => {
       await this.deps.store.deleteRoom(roomId);
       this.deps.registry.forget(roomId);
-      return { status: 200, body: { deleted: true, room: roomId } };
+      return { deleted: true, room: roomId };
     });
   }
 
@@ -100,7 +105,7 @@ export class RoomAdmin {
    * a key set to null is removed (a JSON merge patch one level deep). This is how a room on a
    * server that is not in local mode gets `open_join` until accounts exist.
    */
-  async update(roomId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+  async update(roomId: string, body: JsonObject, caller: Caller): Promise<RoomInfo> {
     requireAdmin(caller);
     const unknown = Object.keys(body).find((k) => k !== 'meta');
     if (unknown !== undefined) throw new SyncError('invalid_body', `PATCH /rooms/:id takes only meta; ${quote(unknown)} is not supported.`, { field: unknown });
@@ -121,17 +126,17 @@ export class RoomAdmin {
       batch.meta = meta;
       batch.log.push(logRecord(room.logSeq + 1, this.deps.clock.now(), { kind: 'room_update', agent: caller.agentId, ok: true, detail: { meta: patch } }));
       await this.deps.registry.commit(room, tx, batch);
-      return { status: 200, body: roomInfo(room.room) };
+      return roomInfo(room.room);
     });
   }
 
   /** Replace the room token (`room_`) or the view token (`view_`), or revoke the view token. */
-  async rotate(roomId: string, which: 'room' | 'view' | 'revoke_view', caller: Caller): Promise<Reply> {
+  async rotate(roomId: string, which: 'room' | 'view' | 'revoke_view', caller: Caller): Promise<RotatedToken> {
     requireAdmin(caller);
     await this.deps.registry.get(roomId);
     return this.deps.registry.exclusive(roomId, async (room) => {
       const updated: RoomRecord = { ...room.room };
-      const body: Record<string, unknown> = { ok: true, room: roomId };
+      const body: RotatedToken = { ok: true, room: roomId };
       if (which === 'room') {
         const minted = this.deps.credentials.mint('room_');
         updated.tokenHash = minted.hash;
@@ -146,7 +151,7 @@ export class RoomAdmin {
       }
       await this.deps.store.updateRoom(updated);
       room.room = updated;
-      return { status: 200, body };
+      return body;
     });
   }
 }

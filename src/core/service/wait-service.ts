@@ -15,11 +15,11 @@ import { waitParts } from '../read/wait-view.js';
 import type { RoomState } from '../room/room-state.js';
 import { expandTouches } from '../wait/touches.js';
 import { resolveSelf, WaiterIndex, type IndexedWaiter } from '../wait/waiter-index.js';
-import { parseWaitQuery, type WaitQuery } from '../wait/wait-query.js';
+import { parseWaitQuery, type WaitInput, type WaitQuery } from '../wait/wait-query.js';
 import { readerOf, type Caller } from './caller.js';
 import type { ServiceDeps } from './ports.js';
 import type { ReadService } from './read-service.js';
-import type { Reply } from './write-service.js';
+import type { WaitResult } from '../../protocol/wire/live.js';
 
 /** The failure of the latest evaluation of a wait's condition, if it failed. */
 interface Tracked {
@@ -87,7 +87,8 @@ export class WaitService {
     return { pending: this.index.size, evaluations: this.evaluations, laterSlices: this.laterSlices };
   }
 
-  async wait(roomId: string, query: Record<string, string | undefined>, caller: Caller, signal?: AbortSignal): Promise<Reply> {
+  /** The answer, or null when the caller went away (`signal` aborted) before it. */
+  async wait(roomId: string, query: WaitInput, caller: Caller, signal?: AbortSignal): Promise<WaitResult | null> {
     this.reads.requireRead(caller);
     const q = parseWaitQuery(query, this.maxTimeoutMs);
     const reader = waitReader(caller, q.agent);
@@ -102,7 +103,7 @@ export class WaitService {
     const tracked: Tracked = { lastError: first.outcome.ok ? null : first.outcome.error };
     const triggered = await this.pend(room, reader, q, tracked, signal);
     if (triggered instanceof SyncError) throw triggered;
-    if (triggered === null) return { status: 499, body: {} };
+    if (triggered === null) return null;
     // Nothing of a room created later with the same id may answer a wait on the deleted one.
     const current = await this.deps.registry.get(roomId).catch((error: unknown) => {
       throw isSyncError(error) && error.code === 'room_not_found' ? roomDeleted(roomId) : error;
@@ -228,8 +229,8 @@ export class WaitService {
     }
   }
 
-  private async reply(room: RoomState, q: WaitQuery, caller: Caller, reader: Reader, triggered: boolean, started: number, lastError: EvalFailure | null): Promise<Reply> {
-    const body: Record<string, unknown> = { triggered, condition: q.condition.source };
+  private async reply(room: RoomState, q: WaitQuery, caller: Caller, reader: Reader, triggered: boolean, started: number, lastError: EvalFailure | null): Promise<WaitResult> {
+    const body: WaitResult = { triggered, condition: q.condition.source };
     if (!triggered) {
       body.timeout = true;
       body.elapsed_ms = this.deps.clock.now() - started;
@@ -243,7 +244,7 @@ export class WaitService {
     const readerCaller: Caller = reader.agentId !== readerOf(caller).agentId ? { kind: caller.kind, agentId: reader.agentId } : caller;
     if (q.include) Object.assign(body, withBudget(DEFAULT_STEP_BUDGET, () => waitParts(new ReadSession(room, reader, this.deps.clock.now()), q.condition, q.include!)));
     else body.context = await this.reads.contextFor(room, q.context, readerCaller);
-    return { status: 200, body };
+    return body;
   }
 
   private countPending(roomId: string, agentId: string | null, delta: number): void {

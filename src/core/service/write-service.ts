@@ -15,16 +15,18 @@ import { joinId, planJoin } from './join.js';
 import { agentResponse } from './agent-view.js';
 import type { ServiceDeps } from './ports.js';
 import type { RoomTx } from '../ports/room-store.js';
+import type { AgentInfo, JoinedAgent } from '../../protocol/wire/agents.js';
 
-export interface Reply {
-  status: number;
-  body: Record<string, unknown>;
+/** What an invocation answered; `created` marks a registration (an action or view declared). */
+export interface InvokeOutcome {
+  created: boolean;
+  result: Record<string, unknown>;
 }
 
 export class WriteService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async invoke(roomId: string, actionId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+  async invoke(roomId: string, actionId: string, body: JsonObject, caller: Caller): Promise<InvokeOutcome> {
     const { registry, presence, clock, hasher } = this.deps;
     const params = body.params ?? {};
     if (!isPlainObject(params)) throw new SyncError('invalid_body', 'The params field must be an object.', { field: 'params' });
@@ -52,7 +54,7 @@ export class WriteService {
         }));
         await registry.commit(room, tx, outcome.batch);
         presence.heartbeat(room, actor.agentId, now);
-        return { status: outcome.status, body: { ...outcome.body, ...(outcome.finish?.(room) ?? {}) } };
+        return { created: outcome.created === true, result: { ...outcome.body, ...(outcome.finish?.(room) ?? {}) } };
       } catch (error) {
         if (isSyncError(error) && error.code !== 'authentication_required') await this.auditFailure(room, tx, actor, actionId, params as JsonObject, error, now);
         throw error;
@@ -67,7 +69,7 @@ export class WriteService {
     await this.deps.registry.commit(room, tx, batch).catch(() => undefined);
   }
 
-  async join(roomId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+  async join(roomId: string, body: JsonObject, caller: Caller): Promise<JoinedAgent> {
     const { registry, clock, hasher, credentials, ids, options } = this.deps;
     await registry.get(roomId);
     const id = joinId(body) ?? ids.uuid();
@@ -76,11 +78,11 @@ export class WriteService {
       const mayJoin = options.localMode || caller.kind === 'admin' || caller.kind === 'agent' || room.room.meta.open_join === true;
       const plan = planJoin({ room, body, caller, mayJoin, agentId: id, now: clock.now(), hasher, credentialHash: minted.hash });
       await registry.commit(room, tx, plan.batch);
-      return { status: 201, body: { ...agentResponse(room.id, room.agents.get(id) ?? plan.agent), token: minted.token } };
+      return { ...agentResponse(room.id, room.agents.get(id) ?? plan.agent), token: minted.token };
     });
   }
 
-  async patchAgent(roomId: string, agentId: string, body: JsonObject, caller: Caller): Promise<Reply> {
+  async patchAgent(roomId: string, agentId: string, body: JsonObject, caller: Caller): Promise<AgentInfo> {
     requireAdmin(caller);
     const { registry, clock, hasher } = this.deps;
     await registry.get(roomId);
@@ -94,7 +96,7 @@ export class WriteService {
       batch.entries.push({ op: 'put', entry: nextEntry(room.entry(RECORD_SCOPES.agents, agentId), { scope: RECORD_SCOPES.agents, key: agentId, value: encodeAgent(updated), writer: null }, now, hasher) });
       batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'agent_update', agent: null, ok: true, writes: [{ scope: RECORD_SCOPES.agents, key: agentId }], detail: { id: agentId, changes: changes as JsonObject } }));
       await registry.commit(room, tx, batch);
-      return { status: 200, body: agentResponse(room.id, room.agents.get(agentId)!) };
+      return agentResponse(room.id, room.agents.get(agentId)!);
     });
   }
 }

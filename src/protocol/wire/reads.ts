@@ -8,7 +8,9 @@ export const ContextQuery = z.strictObject({
   actions: QueryBool.optional(),
   messages: QueryBool.optional(),
   messages_after: QueryInt.optional(),
+  messages_before: QueryInt.optional().describe('only messages with a smaller seq'),
   messages_limit: QueryInt.optional(),
+  messages_full: QueryBool.optional().describe('whole message bodies (at most 20 messages per read)'),
   include: z.string().optional().describe('comma list: _audit, _messages, _actions, _views, _agents, _versions'),
   compact: QueryBool.optional(),
 }).meta({ id: 'ContextQuery' });
@@ -41,8 +43,10 @@ export const EvalResult = z.strictObject({ expression: z.string(), value: JsonVa
 export type EvalResult = z.infer<typeof EvalResult>;
 
 export const PollQuery = z.strictObject({
-  limit: QueryInt.optional(),
-  before: QueryInt.optional(),
+  limit: QueryInt.optional().describe('audit records per page'),
+  before: QueryInt.optional().describe('audit records strictly before this seq'),
+  state_limit: QueryInt.optional().describe('state rows per page'),
+  state_after: z.string().optional().describe('the next_state_after of the previous page'),
 }).meta({ id: 'PollQuery' });
 export type PollQuery = z.infer<typeof PollQuery>;
 
@@ -52,5 +56,6 @@ export const Poll = z.looseObject({
   actions: z.record(z.string(), JsonValue),
   audit: z.array(JsonObject),
   next_before: z.number().int().nullable(),
+  next_state_after: z.string().nullable().optional(),
 }).meta({ id: 'Poll' });
 export type Poll = z.infer<typeof Poll>;

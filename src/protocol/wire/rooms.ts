@@ -22,8 +22,20 @@ export const CreatedRoom = RoomInfo.extend({
 }).meta({ id: 'CreatedRoom' });
 export type CreatedRoom = z.infer<typeof CreatedRoom>;
 
+export const RoomListQuery = z.strictObject({
+  limit: z.string().regex(/^\d{1,6}$/).optional().describe('rooms per page'),
+  after: z.string().optional().describe('the x-next-after header of the previous page'),
+}).meta({ id: 'RoomListQuery' });
+
+/** A page of rooms, newest first; the next page is in the `Link` and `x-next-after` headers. */
 export const RoomList = z.array(RoomInfo).meta({ id: 'RoomList' });
 export type RoomList = z.infer<typeof RoomList>;
+
+/** Keys to set in the room's meta; a key set to null is removed. */
+export const PatchRoomBody = z.strictObject({
+  meta: JsonObject.describe('keys to merge into meta; null removes a key (e.g. {"open_join": true})'),
+}).meta({ id: 'PatchRoomBody' });
+export type PatchRoomBody = z.infer<typeof PatchRoomBody>;
 
 export const DeletedRoom = z.strictObject({ deleted: z.literal(true), room: Id }).meta({ id: 'DeletedRoom' });
 export type DeletedRoom = z.infer<typeof DeletedRoom>;

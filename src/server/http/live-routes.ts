@@ -7,6 +7,7 @@ import { readerOf, type FeedEnd, type FeedEvent, type Services } from '../../cor
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { idParam } from './path-params.js';
 import { send } from './respond.js';
+import { waitInput } from './query.js';
 
 const KEEPALIVE_MS = 15_000;
 
@@ -15,8 +16,9 @@ export function registerLiveRoutes(app: Hono, services: Services, auth: BearerAu
 
   app.get('/rooms/:id/wait', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const reply = await services.waits.wait(roomId, c.req.query(), await caller(c, roomId), c.req.raw.signal);
-    return send(c, reply.status, reply.body);
+    const result = await services.waits.wait(roomId, waitInput(c.req.query()), await caller(c, roomId), c.req.raw.signal);
+    // null: the client went away; nobody reads this answer.
+    return result ? send(c, 200, result) : c.body(null, 204);
   });
 
   app.get('/rooms/:id/events', async (c) => {

@@ -7,6 +7,7 @@ import type { BearerAuth } from '../auth/bearer-auth.js';
 import { jsonBody } from './body.js';
 import { actionParam, idParam } from './path-params.js';
 import { send } from './respond.js';
+import { contextInput, pollInput, roomPageInput } from './query.js';
 
 export interface RouteDeps {
   services: Services;
@@ -18,14 +19,13 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
   const caller = (c: Context, roomId: string) => auth.callerFor(roomId, c.req.header('authorization'));
 
   app.post('/rooms', async (c) => {
-    const reply = await services.rooms.create(await jsonBody(c), ANONYMOUS);
-    return send(c, reply.status, reply.body);
+    return send(c, 201, await services.rooms.create(await jsonBody(c), ANONYMOUS));
   });
 
   app.get('/rooms', async (c) => {
     const header = c.req.header('authorization');
     if (!header && !localMode) throw new SyncError('authentication_required', 'Listing rooms needs a bearer token.');
-    const page = await services.rooms.list(header ? await auth.roomsFor(header) : null, c.req.query());
+    const page = await services.rooms.list(header ? await auth.roomsFor(header) : null, roomPageInput(c.req.query()));
     // The body stays a bare array (sync-auth §3.6); the next page is linked in headers.
     const res = send(c, 200, page.rooms);
     if (page.next !== null) {
@@ -44,21 +44,18 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
 
   app.patch('/rooms/:id', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const reply = await services.rooms.update(roomId, await jsonBody(c), await caller(c, roomId));
-    return send(c, reply.status, reply.body);
+    return send(c, 200, await services.rooms.update(roomId, await jsonBody(c), await caller(c, roomId)));
   });
 
   app.delete('/rooms/:id', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const reply = await services.rooms.delete(roomId, await caller(c, roomId));
-    return send(c, reply.status, reply.body);
+    return send(c, 200, await services.rooms.delete(roomId, await caller(c, roomId)));
   });
 
   const rotation = (path: string, method: 'post' | 'delete', which: 'room' | 'view' | 'revoke_view') =>
     app[method](`/rooms/:id/${path}`, async (c) => {
       const roomId = idParam(c, 'id', 'room');
-      const reply = await services.rooms.rotate(roomId, which, await caller(c, roomId));
-      return send(c, reply.status, reply.body);
+      return send(c, 200, await services.rooms.rotate(roomId, which, await caller(c, roomId)));
     });
   rotation('rotate-token', 'post', 'room');
   rotation('rotate-view-token', 'post', 'view');
@@ -66,27 +63,26 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
 
   app.post('/rooms/:id/agents', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const reply = await services.writes.join(roomId, await jsonBody(c), await caller(c, roomId));
-    return send(c, reply.status, reply.body);
+    return send(c, 201, await services.writes.join(roomId, await jsonBody(c), await caller(c, roomId)));
   });
 
   app.patch('/rooms/:id/agents/:agentId', async (c) => {
     const roomId = idParam(c, 'id', 'room');
     const agentId = idParam(c, 'agentId', 'agent');
-    const reply = await services.writes.patchAgent(roomId, agentId, await jsonBody(c), await caller(c, roomId));
-    return send(c, reply.status, reply.body);
+    return send(c, 200, await services.writes.patchAgent(roomId, agentId, await jsonBody(c), await caller(c, roomId)));
   });
 
   app.post('/rooms/:id/actions/:actionId/invoke', async (c) => {
     const roomId = idParam(c, 'id', 'room');
     const actionId = actionParam(c);
-    const reply = await services.writes.invoke(roomId, actionId, await jsonBody(c), await caller(c, roomId));
-    return send(c, reply.status, reply.body);
+    const outcome = await services.writes.invoke(roomId, actionId, await jsonBody(c), await caller(c, roomId));
+    // A registration creates (or redefines) a declaration: 201, as seed 004 shows.
+    return send(c, outcome.created ? 201 : 200, outcome.result);
   });
 
   app.get('/rooms/:id/context', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    return send(c, 200, await services.reads.context(roomId, c.req.query(), await caller(c, roomId)));
+    return send(c, 200, await services.reads.context(roomId, contextInput(c.req.query()), await caller(c, roomId)));
   });
 
   app.post('/rooms/:id/eval', async (c) => {
@@ -96,6 +92,6 @@ export function registerRoutes(app: Hono, { services, auth, localMode }: RouteDe
 
   app.get('/rooms/:id/poll', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    return send(c, 200, await services.reads.poll(roomId, c.req.query(), await caller(c, roomId)));
+    return send(c, 200, await services.reads.poll(roomId, pollInput(c.req.query()), await caller(c, roomId)));
   });
 }
