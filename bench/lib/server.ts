@@ -26,6 +26,8 @@ const CLOCK_TICKS_PER_S = 100; // `getconf CLK_TCK` on Linux x86-64 and arm64
 
 export interface ServerOptions {
   store: StoreKind;
+  /** The built server entry to run (default: this tree's build). */
+  main?: string;
   waitMaxMs?: number;
   /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] to profile it. */
   nodeFlags?: string[];
@@ -33,8 +35,9 @@ export interface ServerOptions {
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'agent-sync-bench-'));
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the benchmarks with \`npm run bench\`, which builds it`);
-  const args = [...(options.nodeFlags ?? []), MAIN, '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
+  const main = options.main ?? MAIN;
+  if (!existsSync(main)) throw new Error(`${main} is missing: run the benchmarks with \`npm run bench\`, which builds it`);
+  const args = [...(options.nodeFlags ?? []), main, '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
