@@ -2,7 +2,7 @@
 // another commit, measured in one run with the two servers alternating (A B, B A, …), so that
 // whatever else the machine does falls on both sides alike. Prints medians and the ratio.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,20 @@ const log = (message: string) => process.stderr.write(`[bench:ab] ${message}\n`)
 /** Check out `rev` beside the tree, compile its server with this tree's packages, return its entry. */
 function buildBase(rev: string): { main: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'agent-sync-ab-'));
+  const cleanup = () => {
+    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT, stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
   execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { cwd: ROOT, stdio: 'ignore' });
+  try {
+    return { main: compile(dir, rev), cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+function compile(dir: string, rev: string): string {
   // Same lockfile: share this tree's packages; otherwise start from a copy and let npm add or
   // remove what differs (the compiled SQLite driver is kept when its version is the same).
   if (readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) {
@@ -43,7 +56,7 @@ function buildBase(rev: string): { main: string; cleanup: () => void } {
   execFileSync(process.execPath, [join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', join(dir, 'build'), '--tsBuildInfoFile', join(dir, 'build.tsbuildinfo')], { cwd: dir, stdio: 'inherit' });
   const main = join(dir, 'build/server/main.js');
   if (!existsSync(main)) throw new Error(`${rev} built no server/main.js`);
-  return { main, cleanup: () => execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT, stdio: 'ignore' }) };
+  return main;
 }
 
 async function measure(main: string): Promise<{ invoke: number; wakeP50: number; wakeP99: number }> {
