@@ -32,8 +32,8 @@ const log = (message: string) => process.stderr.write(`[bench:ab] ${message}\n`)
 function buildBase(rev: string): { main: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'agent-sync-ab-'));
   const cleanup = () => {
-    execFileSync('git', ['worktree', 'remove', '--force', dir], { cwd: ROOT, stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
+    execFileSync('git', ['worktree', 'prune'], { cwd: ROOT, stdio: 'ignore' });
   };
   execFileSync('git', ['worktree', 'add', '--detach', dir, rev], { cwd: ROOT, stdio: 'ignore' });
   try {
