@@ -46,9 +46,10 @@ interface LayerRule {
 const ANY_PACKAGE = [''];
 const LAYERS: Record<string, LayerRule> = {
   protocol: { layers: ['protocol'], packages: ['zod'], node: false },
-  core: { layers: ['core', 'protocol'], packages: ['@marcbachmann/cel-js'], node: false },
+  core: { layers: ['core', 'protocol'], packages: ['@marcbachmann/cel-js', 're2js'], node: false },
+  beach: { layers: ['beach', 'protocol'], packages: ['@noble/hashes'], node: false },
   client: { layers: ['client', 'protocol'], packages: ['eventsource-parser', 'zod'], node: false },
-  server: { layers: ['server', 'core', 'protocol'], packages: ANY_PACKAGE, node: true },
+  server: { layers: ['server', 'core', 'beach', 'protocol'], packages: ANY_PACKAGE, node: true },
   cli: { layers: ['cli', 'client', 'protocol', 'server'], packages: ['commander'], node: true },
 };
 const layer = (path: string) => path.split('/')[0]!;
