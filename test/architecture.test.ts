@@ -125,6 +125,11 @@ describe('architecture', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('chooses every error status in the error catalogue: transports never write a 4xx or 5xx by hand', () => {
+    const offenders = files(join(SRC, 'server/http')).filter((f) => /send\(c,\s*[45]\d\d\b|\.json\([^)]*,\s*[45]\d\d\s*\)|HTTP\/1\.1 [45]\d\d/.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(SRC, f))).toEqual([]);
+  });
+
   it('lets only the composition root import storage adapters', () => {
     const bad = all.filter((i) => i.target?.startsWith('server/storage/') && !i.from.startsWith('server/storage/') && i.from !== 'server/app.ts');
     expect(bad).toEqual([]);

@@ -66,7 +66,7 @@ function list(raw: string | undefined): string[] {
 }
 
 function command(out: { text: string }): Command {
-  return new Command('agent-sync')
+  return new Command('agent-sync serve')
     .description('Coordination server for multi-agent systems. Flags win over environment variables.')
     .version(packageVersion(), '-v, --version', 'print the version and exit')
     .helpOption('-h, --help', 'print this help and exit')

@@ -2,7 +2,7 @@
 // stream is drained, up to a bound, before the answer; a body refused on its Content-Length closes).
 import type { Context, MiddlewareHandler } from 'hono';
 import { SyncError } from '../../core/errors.js';
-import { send } from './respond.js';
+import { sendError } from './respond.js';
 
 /** How much of an over-limit streamed body is read and discarded before giving up on the connection. */
 export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -44,7 +44,7 @@ export function limitBody(maxSize: number): MiddlewareHandler {
 }
 
 function tooLarge(c: Context, maxSize: number, close: boolean): Response {
-  const res = send(c, 413, new SyncError('payload_too_large', `The request body is larger than ${maxSize} bytes.`, { limit: maxSize }).toBody());
+  const res = sendError(c, new SyncError('payload_too_large', `The request body is larger than ${maxSize} bytes.`, { limit: maxSize }));
   if (close) res.headers.set('connection', 'close');
   return res;
 }

@@ -1,10 +1,12 @@
 // Requests Node's HTTP parser rejects before the app sees them (over-long URLs or headers,
 // malformed requests) still get a D2 JSON body instead of a bare status line.
 import type { Server } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { statusOf, type ErrorCode } from '../../protocol/index.js';
 
-const RESPONSES: Record<string, [number, string, string, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request line or headers are too large (the URL may be too long).'],
+const RESPONSES: Record<string, [ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: ['headers_too_large', 'The request line or headers are too large (the URL may be too long).'],
 };
 
 export function installClientErrorHandler(server: Pick<Server, 'on'>): void {
@@ -13,7 +15,9 @@ export function installClientErrorHandler(server: Pick<Server, 'on'>): void {
       socket.destroy();
       return;
     }
-    const [status, reason, code, message] = RESPONSES[error.code ?? ''] ?? [400, 'Bad Request', 'invalid_request', 'The HTTP request could not be parsed.'];
+    const [code, message] = RESPONSES[error.code ?? ''] ?? ['invalid_request', 'The HTTP request could not be parsed.'];
+    const status = statusOf(code);
+    const reason = STATUS_CODES[status] ?? 'Bad Request';
     const body = JSON.stringify({ error: code, message });
     socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });

@@ -4,7 +4,7 @@
 // 127.0.0.1 still sends `Host: evil.test` and is refused.
 import type { MiddlewareHandler } from 'hono';
 import { SyncError } from '../../core/errors.js';
-import { send } from './respond.js';
+import { sendError } from './respond.js';
 
 /** The host name of a Host header, lower-cased, without port or IPv6 brackets. */
 export function hostName(header: string): string {
@@ -30,6 +30,6 @@ export function checkHost(allowedHosts: readonly string[]): MiddlewareHandler {
       host: name.slice(0, 100),
       hint: 'Behind a reverse proxy, start the server with --allowed-hosts (ALLOWED_HOSTS) listing the proxy\'s host names.',
     });
-    return send(c, 403, error.toBody());
+    return sendError(c, error);
   };
 }

@@ -61,14 +61,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
     // A known path with an allowed method missed its route (a trailing slash): that is a 404, not a 405.
     if (known && !known[1].split(', ').includes(c.req.method)) {
       const error = new SyncError('method_not_allowed', `${c.req.method} is not supported on this path.`, { allow: known[1] });
-      const res = send(c, 405, error.toBody());
+      const res = sendError(c, error);
       res.headers.set('allow', known[1]);
       return res;
     }
     const replaced = replacedRoute(c.req.method, c.req.path);
     if (replaced) return sendError(c, replaced);
     const hint = known && c.req.path.endsWith('/') ? { hint: 'Remove the trailing slash.' } : {};
-    return send(c, 404, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path.slice(0, 200)}.`, hint).toBody());
+    return sendError(c, new SyncError('route_not_found', `There is no route ${c.req.method} ${c.req.path.slice(0, 200)}.`, hint));
   });
   app.onError((error, c) => errorResponse(c, error, deps.log));
   return app;

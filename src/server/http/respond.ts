@@ -27,5 +27,5 @@ export function errorResponse(c: Context, error: unknown, log: Logger): Response
   if (isSyncError(error)) return sendError(c, error);
   log.error({ err: error, path: c.req.path }, 'unhandled error');
   const internal = new SyncError('internal_error', 'The server failed to handle this request; it has been logged.');
-  return send(c, 500, internal.toBody());
+  return sendError(c, internal);
 }
