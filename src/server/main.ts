@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     fail(storeFailure(error, config));
   }
   const server = serve({ fetch: app.http.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
+    app.listeningOn(info.port);
     app.setReady(true);
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     app.log.info({ url: `http://${host}:${info.port}`, store: config.store, dataDir: config.dataDir }, 'agent-sync listening');

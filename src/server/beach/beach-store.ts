@@ -25,7 +25,7 @@ export interface Transacted<T> {
 
 export interface StoredBlockSize {
   name: string;
-  /** Length of the block's JSON text. */
+  /** UTF-8 bytes of the block's JSON text. */
   bytes: number;
 }
 
@@ -63,5 +63,5 @@ export function checkWrites(names: readonly string[], writes: BlockWrites | unde
   }
 }
 
-/** The stored size of a record: its block's JSON length, 0 when it holds only locks. */
-export const blockBytes = (record: StoredRecord): number => (record.block === null ? 0 : JSON.stringify(record.block).length);
+/** The stored size of a record: the UTF-8 bytes of its block's JSON, 0 when it holds only locks. */
+export const blockBytes = (record: StoredRecord): number => (record.block === null ? 0 : Buffer.byteLength(JSON.stringify(record.block), 'utf8'));
