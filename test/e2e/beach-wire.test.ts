@@ -1,6 +1,9 @@
 // The beach wire protocol (bsp-beach §8) over HTTP, in process: the §11.4–11.8 rows as data, the
 // surface index, CORS on this path only, the origin from PUBLIC_URL, and hostile input.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COMPASS, F3 } from '../../src/beach/conformance/fixtures.js';
+import { bspRead } from '../../src/beach/index.js';
+import { MemoryBeachStore } from '../../src/server/storage/memory/memory-beach-store.js';
 import { BEACH, runSteps } from '../support/beach-client.js';
 import { beachApp, type BeachApp } from '../support/beach-app.js';
 import { SCENARIOS } from './beach-scenarios.js';
@@ -33,6 +36,48 @@ describe('bsp-beach §11.4–11.8 over HTTP', () => {
     expect((await claim('third')).status).toBe(200);
     expect((await t.beach.post('pool:w', { append: true, content: 'plain append keeps the claim' })).status).toBe(200);
     expect((await claim('fourth')).body).toMatchObject({ code: 'window_already_resolved', resolved_by: 'third' });
+  });
+});
+
+describe('shaped reads over HTTP equal the engine reads (§11.2 fixtures)', () => {
+  const pairs: Array<[string, string, string | null]> = [
+    ['F3', '', '0'], ['F3', '', '-1'], ['F3', '', '-2'], ['F3', '', '2'], ['F3', '', '3'], ['F3', '', '-5'],
+    ['F3', '100', '2'], ['F3', '123', '1'], ['F3', '123', '0'], ['F3', '123', '-1'], ['F3', '123.4', '-2'], ['F3', '123.473', '-3'], ['F3', '158', '0'],
+    ['F3', '1*', null], ['F3', '123*', null], ['F3', '1*', '1'],
+    ['COMPASS', '5*', null], ['COMPASS', '7*', null], ['COMPASS', '7*', '0'], ['COMPASS', '9*', null], ['COMPASS', '5', '-1'], ['COMPASS', '', '0'],
+  ];
+
+  it.each(pairs)('%s spindle %j pscale %j', async (fixture, spindle, pscale) => {
+    const block = fixture === 'F3' ? F3 : COMPASS;
+    expect((await t.beach.post(fixture, { content: block })).status).toBe(200);
+    const res = await t.beach.get(fixture, { ...(spindle === '' ? {} : { spindle }), ...(pscale === null ? {} : { pscale }) });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(JSON.parse(JSON.stringify(bspRead(block, spindle === '' ? null : spindle, pscale === null ? null : Number(pscale)))));
+    expect(res.body.shape).toEqual(expect.any(String));
+  });
+
+  it('a spindle without pscale answers the raw node; no spindle, the whole block', async () => {
+    await t.beach.post('F3', { content: F3 });
+    expect((await t.beach.get('F3', { spindle: '123' })).body).toEqual(F3[1][2][3]);
+    expect((await t.beach.get('F3')).body).toEqual(F3);
+  });
+});
+
+describe('a failing store', () => {
+  it('is a logged 500 handler_crash that keeps CORS, and nothing else breaks', async () => {
+    const broken = new MemoryBeachStore();
+    broken.transact = () => Promise.reject(new Error('disk on fire'));
+    const b = beachApp(undefined, broken);
+    try {
+      const res = await b.beach.post('a', { content: { _: 'A' } });
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({ error: expect.any(String), code: 'handler_crash', message: expect.any(String) });
+      expect(res.body.error).not.toContain('disk on fire');
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect((await b.beach.get()).status).toBe(200);
+    } finally {
+      await b.app.close();
+    }
   });
 });
 
