@@ -152,6 +152,19 @@ export const SCENARIOS: Array<[string, Step[]]> = [
     post(GRAIN, append(GRAIN, 'x', { spindle: '2', resolve_window: 'w' }), 400, code('invalid_shape')),
     post(GRAIN, append(GRAIN, 'x', { spindle: '1.2.3' }), 400, code('invalid_address')),
   ]],
+  ['A17: node appends on a root-locked ordinary block follow the lock rules', [
+    post('acc', { content: { _: 'R', 1: { _: 'one' }, 2: { _: 'two' } }, new_lock: 'root' }, 200),
+    post('acc', { spindle: '2', new_lock: 'deleg', secret: 'root' }, 200),
+    post('acc', append('acc', 'x', { spindle: '1' }), 403, code('lock_required')),
+    post('acc', append('acc', 'x', { spindle: '1', secret: 'root' }), 200, { body: { ok: true, slot: '1', address: '1.1', node: '1' } }),
+    post('acc', append('acc', 'x', { spindle: '2', secret: 'root' }), 403, code('lock_required')),
+    post('acc', append('acc', 'y', { spindle: '2', secret: 'deleg' }), 200, { has: { address: '2.1' } }),
+  ]],
+  ['A4: the 91st root append lands at 111 on floor 3', [
+    ...appends('log', 90),
+    post('log', append('log', 'e91'), 200, { has: { slot: '111', supernested: true, floor: 3 } }),
+    get('log', { spindle: '001' }, 200, { body: 'e1' }),
+  ]],
   ['Q1–Q3: one resolution per window', [
     post('liquid:pool:w', { content: { _: 'liquid', 1: { _: 'intent', 1: 'fenn', 6: '2026-01-01T00:00:00.000Z' } } }, 200),
     post('pool:w', append('pool:w', { _: 'resolved', 1: 'first' }, { resolve_window: '2026-01-01T00:00:00.000Z', resolve_seen: '2025-12-31T00:00:00.000Z' }), 409, {
