@@ -63,6 +63,21 @@ describe('shaped reads over HTTP equal the engine reads (§11.2 fixtures)', () =
   });
 });
 
+describe('block names', () => {
+  it('refuses names a store could not list back faithfully: lone surrogates, over 1,024 characters', async () => {
+    for (const name of ['\ud800', 'a\udc00b', 'x'.repeat(1025)]) {
+      const res = await t.http.request('POST', BEACH, { block: name, content: { _: 'x' } });
+      expect(res.status, name).toBe(400);
+      expect(res.body.code).toBe('invalid_shape');
+      expect((await t.http.request('DELETE', BEACH, { block: name, confirm: true })).status).toBe(400);
+    }
+    for (const name of ['😀 emoji pair', 'x'.repeat(1024), 'tab\there', 'sed:名前']) {
+      expect((await t.http.request('POST', BEACH, { block: name, content: { _: 'x' } })).status, name).toBe(200);
+    }
+    expect((await t.beach.get()).body.blocks).toHaveLength(4);
+  });
+});
+
 describe('a failing store', () => {
   it('is a logged 500 handler_crash that keeps CORS, and nothing else breaks', async () => {
     const broken = new MemoryBeachStore();

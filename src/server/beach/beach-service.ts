@@ -32,8 +32,15 @@ const reply = (result: EngineResult): BeachReply => ({ status: result.status, bo
 
 const refuse = (status: number, code: string, message: string): BeachReply => ({ status, body: { error: message, code, message } });
 
-const tooLong = (name: string): BeachReply | null =>
-  name.length > MAX_BLOCK_NAME ? refuse(400, 'invalid_shape', `block name is ${name.length} characters long; at most ${MAX_BLOCK_NAME} are accepted`) : null;
+// In a `u` regex a surrogate pair is one code point, so this matches only a lone surrogate.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Names a store could not keep and list back faithfully are refused on writes. */
+const badName = (name: string): BeachReply | null => {
+  if (name.length > MAX_BLOCK_NAME) return refuse(400, 'invalid_shape', `block name is ${name.length} characters long; at most ${MAX_BLOCK_NAME} are accepted`);
+  if (LONE_SURROGATE.test(name)) return refuse(400, 'invalid_shape', 'block name is not well-formed Unicode text (it holds a lone surrogate)');
+  return null;
+};
 
 /** A body asking for a single-resolution claim: the liquid block joins the transaction. */
 const resolveWindowOf = (body: unknown): string | null => {
@@ -66,7 +73,7 @@ export class BeachService {
   async post(name: string, body: unknown): Promise<BeachReply> {
     const ctx = { origin: this.deps.origin(), now: this.deps.now() };
     if (name === '') return reply(applyPost(null, { name, body }, ctx));
-    const refused = tooLong(name);
+    const refused = badName(name);
     if (refused) return refused;
     const window = resolveWindowOf(body);
     const liquidName = `liquid:${name}`;
@@ -95,7 +102,7 @@ export class BeachService {
   async delete(name: string, body: unknown): Promise<BeachReply> {
     const ctx = { origin: this.deps.origin(), now: this.deps.now() };
     if (name === '') return reply(applyDelete(null, { name, body }, ctx));
-    const refused = tooLong(name);
+    const refused = badName(name);
     if (refused) return refused;
     return withBlock(this.deps.store, name, (stored) => {
       const result = applyDelete(engineRecord(stored), { name, body }, ctx);
