@@ -3,9 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withBlock } from '../../beach/beach-store.js';
 import { runBeachStoreConformance } from '../conformance/beach-store-conformance.js';
+import { MIGRATIONS } from './schema.js';
 import { SqliteBeachStore } from './sqlite-beach-store.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
 
@@ -49,5 +51,25 @@ describe('SqliteBeachStore on disk', () => {
     expect(await beach.list()).toEqual([{ name: 'a', bytes: JSON.stringify(record.block).length }]);
     expect(await reopened.getRoom('r1')).toMatchObject({ id: 'r1' });
     await reopened.close();
+  });
+
+  it('adds the beach table to a database made before the beach, keeping its rooms', async () => {
+    dir = tempDir();
+    const path = join(dir, 'agent-sync.db');
+    const before = MIGRATIONS.findIndex((sql) => sql.includes('beach_blocks'));
+    expect(before).toBeGreaterThan(0);
+    const old = new Database(path);
+    for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+    old.pragma(`user_version = ${before}`);
+    old.prepare("INSERT INTO rooms (id, created_at, meta, token_hash) VALUES ('old', 1, '{}', 'h')").run();
+    old.close();
+
+    const rooms = new SqliteRoomStore(path);
+    const beach = new SqliteBeachStore(rooms.db);
+    expect(await rooms.getRoom('old')).toMatchObject({ id: 'old' });
+    await withBlock(beach, 'new', () => ({ result: undefined, next: { block: { _: 'first block' }, locks: {} } }));
+    expect(await beach.list()).toEqual([{ name: 'new', bytes: JSON.stringify({ _: 'first block' }).length }]);
+    expect(rooms.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    await rooms.close();
   });
 });
