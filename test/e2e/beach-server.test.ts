@@ -119,6 +119,18 @@ describe('the beach on a real server (SQLite)', () => {
       await expectStillServing();
     });
 
+    it('a deep floor or a huge pscale costs what the block holds, and answers', async () => {
+      let deepFloor: unknown = 'identity at the bottom';
+      for (let i = 0; i < 40; i += 1) deepFloor = { _: deepFloor };
+      expect((await beach.post('deep-floor', { content: deepFloor })).status).toBe(200);
+      expect((await beach.post('deep-floor', { append: true, content: 'entry' })).body).toMatchObject({ ok: true, slot: '1'.repeat(40), floor: 40 });
+      expect((await beach.post('shallow', { content: { _: 'S', 1: { _: 'one', 2: 'two' } } })).status).toBe(200);
+      const far = await beach.get('shallow', { spindle: '1', pscale: String(-Number.MAX_SAFE_INTEGER) });
+      expect(far.status).toBe(200);
+      expect(far.body.descent).toEqual([{ address: '1.2', depth: 2, pscale: -1, content: 'two' }]);
+      await expectStillServing();
+    });
+
     it('hostile block names are ordinary names', async () => {
       const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'prototype', 'valueOf'];
       for (const name of names) {
