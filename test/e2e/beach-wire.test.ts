@@ -154,10 +154,18 @@ describe('CORS: open on the beach path, and only there', () => {
     expect(room.status).toBe(201);
     const preflight = await t.http.request('OPTIONS', '/rooms', undefined, { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' });
     for (const res of [room, await t.http.get('/healthz'), preflight]) {
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
       expect(res.headers.get('access-control-allow-methods')).not.toBe(BEACH_CORS['access-control-allow-methods']);
       expect(res.headers.get('access-control-allow-headers')).not.toBe(BEACH_CORS['access-control-allow-headers']);
     }
     expect((await t.http.get(`${BEACH}/`)).status).toBe(404);
+  });
+
+  it('answers any Host in local mode (it is open to every origin), while the room API checks it', async () => {
+    const foreign = { host: 'rebound.example' };
+    expect((await t.http.request('GET', BEACH, undefined, foreign)).status).toBe(200);
+    expect((await t.http.request('POST', `${BEACH}?block=a`, { content: { _: 'A' } }, foreign)).status).toBe(200);
+    expect((await t.http.request('GET', '/rooms', undefined, foreign)).body).toMatchObject({ error: 'host_not_allowed' });
   });
 });
 
