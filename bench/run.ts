@@ -3,6 +3,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { beachThroughput } from './cases/beach.js';
 import { celSpeed } from './cases/cel.js';
 import { celConformance } from './cases/cel-conformance.js';
 import { contextRead } from './cases/context.js';
@@ -16,7 +17,7 @@ import { startServer, type BenchServer, type StoreKind } from './lib/server.js';
 import { spread } from './lib/stats.js';
 import { FULL, SMOKE } from './sizes.js';
 
-const BENCHES = ['invoke', 'wake', 'fanout', 'context', 'idle', 'cel'] as const;
+const BENCHES = ['invoke', 'wake', 'fanout', 'context', 'idle', 'cel', 'beach'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const invokeBy: Record<string, ReturnType<typeof spread>> = {};
   const wakeBy: Record<string, ReturnType<typeof spread>> = {};
+  const beachBy: Record<'read' | 'write' | 'append', Record<string, ReturnType<typeof spread>>> = { read: {}, write: {}, append: {} };
   for (const store of stores) {
     const primary = store === stores[0];
     const res: Record<string, unknown> = (results[store] = {});
@@ -83,6 +85,16 @@ async function main(): Promise<void> {
       rows.push(row('baseline: GET /healthz round trip p50', 'ms', store, w.healthz_rtt_p50_ms));
       rows.push(row('wake latency p50', 'ms', store, w.p50_ms, '≤ 2 ms', (m) => m <= 2, `${(w.p50_ms.median / w.healthz_rtt_p50_ms.median).toFixed(1)}× the /healthz round trip`));
       rows.push(row('wake latency p99', 'ms', store, w.p99_ms, '≤ 10 ms', (m) => m <= 10));
+    }
+    if (only.has('beach')) {
+      log(`${store}: beach reads, writes and contended appends (${sizes.clients} clients, ${sizes.runs} × ${sizes.loadMs} ms each)`);
+      const b = (res.beach = await withServer(store, 'beach', (s) => beachThroughput(s, sizes)));
+      beachBy.read[store] = b.shaped_read;
+      beachBy.write[store] = b.write;
+      beachBy.append[store] = b.append_contended;
+      rows.push(row('beach shaped-read throughput', 'reads/s', store, b.shaped_read, null, undefined, `${b.read_bytes} B per answer`));
+      rows.push(row('beach spindled-write throughput (one block)', 'writes/s', store, b.write));
+      rows.push(row(`beach append throughput, ${b.clients} clients on one block`, 'appends/s', store, b.append_contended));
     }
     if (!primary) continue;
     if (only.has('fanout')) {
@@ -106,6 +118,11 @@ async function main(): Promise<void> {
   }
   if (Object.keys(invokeBy).length > 1) comparisons.push(compareStores('invoke throughput', 'inv/s', invokeBy));
   if (Object.keys(wakeBy).length > 1) comparisons.push(compareStores('wake latency p50', 'ms', wakeBy));
+  if (Object.keys(beachBy.read).length > 1) {
+    comparisons.push(compareStores('beach shaped-read throughput', 'reads/s', beachBy.read));
+    comparisons.push(compareStores('beach spindled-write throughput', 'writes/s', beachBy.write));
+    comparisons.push(compareStores('beach contended append throughput', 'appends/s', beachBy.append));
+  }
   if (only.has('cel')) {
     log('CEL: seed expressions and cel-spec conformance');
     const speed = (results.cel = celSpeed(sizes));

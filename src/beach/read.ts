@@ -101,7 +101,8 @@ function readDisc(block: unknown, floor: number, P: number, label: Labeller): Re
 function descend(terminus: unknown, digits: Digits, floor: number, layers: number, label: Labeller): WalkEntry[] {
   const out: WalkEntry[] = [];
   let frontier: Array<[unknown, Digits]> = [[terminus, digits]];
-  for (let layer = 0; layer < layers; layer += 1) {
+  // Stop where the content stops: `layers` comes from the pscale asked and may be astronomically large.
+  for (let layer = 0; layer < layers && frontier.length > 0; layer += 1) {
     const next: Array<[unknown, Digits]> = [];
     for (const [node, path] of frontier) {
       if (!isObject(node)) continue;

@@ -54,17 +54,41 @@ export function owedSummaries(block: JsonObject): OwedSummary[] {
   if (floor < 2) return [];
   const L = floor - 1;
   const out: OwedSummary[] = [];
-  for (let i = 0; i < 9 ** L; i += 1) {
-    const container = zeroFreePath(i, L);
-    const node = walkKeys(block, [...container]);
-    if (!isObject(node)) continue;
-    const prev = i === 0 ? '_'.repeat(L) : zeroFreePath(i - 1, L);
+  // Visit only the containers that exist, in zero-free order (a depth-first walk over keys 1-9):
+  // enumerating all 9^L paths would cost billions of steps on a block whose floor is merely deep.
+  const visit = (node: unknown, path: string): void => {
+    if (path.length === L) {
+      if (isObject(node)) owe(path, node);
+      return;
+    }
+    if (!isObject(node)) return;
+    for (const key of DIGIT_KEYS) {
+      const child = own(node, key);
+      if (child !== undefined) visit(child, path + key);
+    }
+  };
+  const owe = (container: string, node: JsonObject): void => {
+    const prev = previousZeroFree(container) ?? '_'.repeat(L);
     const prevNode = walkKeys(block, [...prev]);
-    if (!isObject(prevNode) || !DIGIT_KEYS.every((k) => own(prevNode, k) !== undefined)) continue;
+    if (!isObject(prevNode) || !DIGIT_KEYS.every((k) => own(prevNode, k) !== undefined)) return;
     const voice = own(node, '_');
-    if (typeof voice === 'string' && voice !== '') continue;
+    if (typeof voice === 'string' && voice !== '') return;
     const p = prev.replaceAll('_', '');
     out.push({ slot: `${container}0`, over: `${p}1-${p}9` });
-  }
+  };
+  visit(block, '');
   return out;
+}
+
+/** The zero-free path just before `path` of the same length (`"21"` → `"19"`); null for `"1…1"`. */
+function previousZeroFree(path: string): string | null {
+  const digits = [...path];
+  for (let i = digits.length - 1; i >= 0; i -= 1) {
+    if (digits[i] !== '1') {
+      digits[i] = String(Number(digits[i]) - 1);
+      return digits.join('');
+    }
+    digits[i] = '9';
+  }
+  return null;
 }

@@ -13,15 +13,22 @@ import { nodeCredentials, nodeHasher, nodeIds } from './crypto/node-crypto.js';
 import { createHttpApp } from './http/http-app.js';
 import { MemoryRoomStore } from './storage/memory/memory-room-store.js';
 import { SqliteRoomStore } from './storage/sqlite/sqlite-room-store.js';
-import { isLoopback, type Config } from './config.js';
+import { MemoryBeachStore } from './storage/memory/memory-beach-store.js';
+import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
+import type { BeachStore } from './beach/beach-store.js';
+import { BeachService } from './beach/beach-service.js';
+import { beachOrigin, isLoopback, type Config } from './config.js';
 
 export interface App {
   http: Hono;
   services: Services;
   store: RoomStore;
+  beach: BeachService;
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
   setReady(ready: boolean): void;
+  /** The port the server listens on: the beach origin's default (no PUBLIC_URL) follows it. */
+  listeningOn(port: number): void;
   /** Restore scheduled timers from the store; call before serving. */
   start(): Promise<void>;
   /** Flush soft state, stop timers and close the store. */
@@ -30,6 +37,7 @@ export interface App {
 
 export interface AppOverrides {
   store?: RoomStore;
+  beachStore?: BeachStore;
   clock?: Clock;
   timers?: Timers;
   log?: pino.Logger;
@@ -48,6 +56,11 @@ export function openStore(config: Config): RoomStore {
   return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
 }
 
+/** Beach blocks live beside the rooms: in the same SQLite file, or in memory with a memory store. */
+export function openBeachStore(store: RoomStore): BeachStore {
+  return store instanceof SqliteRoomStore ? new SqliteBeachStore(store.db) : new MemoryBeachStore();
+}
+
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const log = overrides.log ?? pino({ level: config.logLevel });
   const store = overrides.store ?? openStore(config);
@@ -58,6 +71,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     { localMode, waitMaxMs: config.waitMaxMs },
   );
   const auth = new BearerAuth(store, services);
+  let origin = beachOrigin(config.publicUrl, config.port);
+  const beachStore = overrides.beachStore ?? openBeachStore(store);
+  const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now() });
   let ready = false;
   const http = createHttpApp({
     services,
@@ -68,6 +84,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     allowedHosts: config.allowedHosts,
     log,
     requestLog: log,
+    beach,
     ready: () => ready,
     extend: (app) => registerLiveRoutes(app, services, auth),
   });
@@ -82,8 +99,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     http,
     services,
     store,
+    beach,
     log,
     setReady: (value) => (ready = value),
+    listeningOn: (port) => {
+      if (config.publicUrl === null) origin = beachOrigin(null, port);
+    },
     start: () => services.time.restore(),
     async close() {
       ready = false;
@@ -91,6 +112,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       clearInterval(evictTimer);
       services.time.stop();
       await services.presence.flush(clock.now());
+      await beachStore.close();
       await store.close();
     },
   };

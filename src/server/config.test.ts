@@ -1,7 +1,7 @@
 // Configuration: flags win over environment variables, which win over defaults; bad values are refused.
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ConfigInfo, isLoopback, loadConfig, packageVersion } from './config.js';
+import { ConfigError, ConfigInfo, beachOrigin, isLoopback, loadConfig, packageVersion } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -50,5 +50,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--nope'], {})).toThrow(/unknown option '--nope'/);
     expect(() => loadConfig(['extra'], {})).toThrow(ConfigError);
     expect(() => loadConfig([], { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('reads PUBLIC_URL (flag over environment) and derives the beach origin from its host and port', () => {
+    expect(loadConfig([], {}).publicUrl).toBeNull();
+    expect(loadConfig([], { PUBLIC_URL: 'https://Beach.Example.com/some/path' }).publicUrl).toBe('https://beach.example.com');
+    expect(loadConfig(['--public-url', 'http://10.0.0.5:8080'], { PUBLIC_URL: 'https://ignored.example' }).publicUrl).toBe('http://10.0.0.5:8080');
+    expect(() => loadConfig([], { PUBLIC_URL: 'beach.example.com' })).toThrow(/PUBLIC_URL must be an absolute/);
+    expect(() => loadConfig(['--public-url', 'ftp://x.y'], {})).toThrow(/PUBLIC_URL must use http or https/);
+    expect(beachOrigin(null, 8787)).toBe('localhost:8787');
+    expect(beachOrigin('https://beach.example.com', 8787)).toBe('beach.example.com');
+    expect(beachOrigin('http://10.0.0.5:8080', 8787)).toBe('10.0.0.5:8080');
   });
 });

@@ -18,6 +18,8 @@ export interface Config {
   allowedHosts: string[];
   flushIntervalMs: number;
   evictIntervalMs: number;
+  /** Where clients reach this server (`--public-url` / `PUBLIC_URL`); null ⇒ `http://localhost:<listening port>`. */
+  publicUrl: string | null;
 }
 
 const DEFAULTS = {
@@ -79,6 +81,7 @@ function command(out: { text: string }): Command {
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')}; info logs every request (env LOG_LEVEL, default info)`)
     .option('--cors-origins <list>', 'comma-separated browser origins allowed to call the API (env CORS_ORIGINS, default none)')
     .option('--allowed-hosts <list>', 'comma-separated Host names accepted in local mode besides loopback names (env ALLOWED_HOSTS)')
+    .option('--public-url <url>', 'where clients reach this server; its host and port salt beach locks (env PUBLIC_URL, default http://localhost:<port>)')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
@@ -112,7 +115,25 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     allowedHosts: list(values.allowedHosts ?? env.ALLOWED_HOSTS).map((h) => h.toLowerCase()),
     flushIntervalMs: 1000,
     evictIntervalMs: 5 * 60_000,
+    publicUrl: publicUrl(values.publicUrl ?? env.PUBLIC_URL),
   };
+}
+
+function publicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL (got ${JSON.stringify(raw)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must use http or https (got ${JSON.stringify(raw)})`);
+  return url.origin;
+}
+
+/** The beach's origin (bsp-beach §6.5): host and port of the public URL, without scheme. */
+export function beachOrigin(publicUrl: string | null, port: number): string {
+  return publicUrl === null ? `localhost:${port}` : new URL(publicUrl).host;
 }
 
 /** Local mode (D21): listening on loopback only (users do not exist yet in this build). */

@@ -42,6 +42,7 @@ export async function runServer(args: string[] = process.argv.slice(2)): Promise
     fail(storeFailure(error, config));
   }
   const server = serve({ fetch: app.http.fetch, hostname: config.host, port: config.port }, (info: AddressInfo) => {
+    app.listeningOn(info.port);
     app.setReady(true);
     const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
     app.log.info({ url: `http://${host}:${info.port}`, store: config.store, dataDir: config.dataDir }, 'agent-sync listening');

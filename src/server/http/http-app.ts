@@ -4,6 +4,8 @@ import { Hono } from 'hono';
 import { SyncError } from '../../core/errors.js';
 import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
+import type { BeachService } from '../beach/beach-service.js';
+import { registerBeachRoutes } from './beach-routes.js';
 import { limitBody } from './body-limit.js';
 import { checkHost } from './host-check.js';
 import { logRequests, type RequestLogger } from './request-log.js';
@@ -29,6 +31,8 @@ export interface HttpDeps {
   requestLog?: RequestLogger;
   /** Whether the server is ready (start-up finished, not shutting down). */
   ready: () => boolean;
+  /** The public beach protocol, mounted ahead of the room API's middleware (its own CORS). */
+  beach?: BeachService;
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
 }
@@ -48,6 +52,8 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
 export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   if (deps.requestLog) app.use('*', logRequests(deps.requestLog));
+  // The public beach answers before the room API's CORS and Host check (it is open to every origin).
+  if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));

@@ -80,4 +80,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS log_custom_invocations;
   `,
+  // The beach (issue 12): one row per block name; \`record\` is the JSON of {block, locks, touched,
+  // claims}; \`block_bytes\` (0 for a lock-only record) feeds the surface index without parsing.
+  `
+  CREATE TABLE beach_blocks (
+    name TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    block_bytes INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -15,7 +15,8 @@ import { prepareStatements, type Statements } from './sqlite-statements.js';
 
 export class SqliteRoomStore implements RoomStore {
   readonly exclusive = true;
-  private readonly db: Database.Database;
+  /** The open connection; the beach store shares it (one exclusive owner of the file). */
+  readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly commitTx: (roomId: string, batch: CommitBatch) => void;
   private readonly locks = new RoomLocks();

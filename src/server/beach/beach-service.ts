@@ -1,0 +1,112 @@
+// The beach over a store (issue 12): each request reads its block's record, runs the pure engine,
+// and writes what comes back, all inside one store transaction, so requests on one block are
+// serial. A windowed root append also takes `liquid:<block>` into the same transaction, and the
+// pool's live window claims travel in its record.
+import { applyDelete, applyGet, applyPost, surfaceIndex, type BlockRecord, type EngineResult } from '../../beach/index.js';
+import { withBlock, type BeachStore, type StoredRecord, type WindowClaim } from './beach-store.js';
+
+export interface BeachReply {
+  status: number;
+  body: unknown;
+}
+
+/** How long a won single-resolution claim blocks rivals (the reference's 120 s). */
+export const CLAIM_TTL_MS = 120_000;
+
+/** Longer block names are refused on writes (400 invalid_shape): a name is a label, not a payload. */
+export const MAX_BLOCK_NAME = 1024;
+
+export interface BeachServiceDeps {
+  store: BeachStore;
+  /** The beach's origin without scheme (`host[:port]` of PUBLIC_URL); salts ordinary locks. */
+  origin: () => string;
+  now: () => number;
+}
+
+const engineRecord = (stored: StoredRecord | null): BlockRecord | null =>
+  stored === null ? null : { block: stored.block, locks: stored.locks, ...(stored.touched === undefined ? {} : { touched: stored.touched }) };
+
+const liveClaims = (stored: StoredRecord | null, now: number): WindowClaim[] => (stored?.claims ?? []).filter((claim) => now - claim.at < CLAIM_TTL_MS);
+
+const reply = (result: EngineResult): BeachReply => ({ status: result.status, body: result.body });
+
+const refuse = (status: number, code: string, message: string): BeachReply => ({ status, body: { error: message, code, message } });
+
+// In a `u` regex a surrogate pair is one code point, so this matches only a lone surrogate.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Names a store could not keep and list back faithfully are refused on writes. */
+const badName = (name: string): BeachReply | null => {
+  if (name.length > MAX_BLOCK_NAME) return refuse(400, 'invalid_shape', `block name is ${name.length} characters long; at most ${MAX_BLOCK_NAME} are accepted`);
+  if (LONE_SURROGATE.test(name)) return refuse(400, 'invalid_shape', 'block name is not well-formed Unicode text (it holds a lone surrogate)');
+  return null;
+};
+
+/** A body asking for a single-resolution claim: the liquid block joins the transaction. */
+const resolveWindowOf = (body: unknown): string | null => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
+  const window = Object.prototype.hasOwnProperty.call(body, 'resolve_window') ? (body as Record<string, unknown>)['resolve_window'] : undefined;
+  return typeof window === 'string' ? window : null;
+};
+
+export class BeachService {
+  constructor(private readonly deps: BeachServiceDeps) {}
+
+  get origin(): string {
+    return this.deps.origin();
+  }
+
+  /** GET without a block: every stored block, with its size. */
+  async index(): Promise<BeachReply> {
+    const sizes = await this.deps.store.list();
+    const bytes = Object.fromEntries(sizes.map((s) => [s.name, s.bytes]));
+    return { status: 200, body: surfaceIndex(this.deps.origin(), sizes.map((s) => s.name), bytes) };
+  }
+
+  /** GET with a block: whole block, raw node, or shaped read (§8.3b). */
+  async read(name: string, spindle: string | null, pscale: string | null): Promise<BeachReply> {
+    const stored = await this.deps.store.get(name);
+    return reply(applyGet(engineRecord(stored), { name, spindle, pscale }));
+  }
+
+  /** POST (§8.4): register, reach, append or the standard write. */
+  async post(name: string, body: unknown): Promise<BeachReply> {
+    const ctx = { origin: this.deps.origin(), now: this.deps.now() };
+    if (name === '') return reply(applyPost(null, { name, body }, ctx));
+    const refused = badName(name);
+    if (refused) return refused;
+    const window = resolveWindowOf(body);
+    const liquidName = `liquid:${name}`;
+    const names = window === null ? [name] : [name, liquidName];
+    return this.deps.store.transact(names, (records) => {
+      const stored = records.get(name) ?? null;
+      const claims = liveClaims(stored, ctx.now);
+      const state = window === null ? undefined : { liquid: records.get(liquidName)?.block ?? null, claimedBy: claims.find((c) => c.window === window)?.claimant ?? null };
+      const result = applyPost(engineRecord(stored), { name, body }, ctx, state);
+      const writes = new Map<string, StoredRecord | null>();
+      if (result.changed) {
+        const claim = result.effects?.claim;
+        const kept = claim === undefined ? claims : [...claims, { ...claim, at: ctx.now }];
+        writes.set(name, result.record === null ? null : { ...result.record, ...(kept.length > 0 ? { claims: kept } : {}) });
+      }
+      const liquid = result.effects?.liquid;
+      if (liquid !== undefined) {
+        const previous = records.get(liquidName) ?? null;
+        writes.set(liquidName, { block: liquid, locks: previous?.locks ?? {}, touched: new Date(ctx.now).toISOString() });
+      }
+      return { result: reply(result), writes };
+    });
+  }
+
+  /** DELETE (§8.6): wipe a block and its locks. */
+  async delete(name: string, body: unknown): Promise<BeachReply> {
+    const ctx = { origin: this.deps.origin(), now: this.deps.now() };
+    if (name === '') return reply(applyDelete(null, { name, body }, ctx));
+    const refused = badName(name);
+    if (refused) return refused;
+    return withBlock(this.deps.store, name, (stored) => {
+      const result = applyDelete(engineRecord(stored), { name, body }, ctx);
+      return result.changed ? { result: reply(result), next: null } : { result: reply(result) };
+    });
+  }
+}

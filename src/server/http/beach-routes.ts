@@ -1,0 +1,107 @@
+// The public beach wire protocol (bsp-beach §8): GET/POST/DELETE/OPTIONS /.well-known/pscale-beach.
+// Open to every origin (CORS on every answer, errors included), unlike the room API. Mounted before
+// the app's own middleware, so this path answers with its own headers, body limit and error shape
+// `{error, code, message}` (the pscale clients read `code`; D2's `message` beside it).
+import type { Context, Hono } from 'hono';
+import type { BeachReply, BeachService } from '../beach/beach-service.js';
+import { DRAIN_LIMIT_BYTES } from './body-limit.js';
+import type { Logger } from './respond.js';
+
+export const BEACH_PATH = '/.well-known/pscale-beach';
+
+const HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+  'access-control-allow-headers': 'Content-Type, Accept',
+  'cache-control': 'no-store',
+};
+
+export interface BeachRouteDeps {
+  beach: BeachService;
+  bodyLimitBytes: number;
+  log: Logger;
+}
+
+function respond(status: number, body: unknown, extra: Record<string, string> = {}): Response {
+  if (status === 204) return new Response(null, { status, headers: { ...HEADERS, ...extra } });
+  return new Response(JSON.stringify(body), { status, headers: { ...HEADERS, 'content-type': 'application/json; charset=utf-8', ...extra } });
+}
+
+const failure = (status: number, code: string, message: string, details: Record<string, unknown> = {}, extra: Record<string, string> = {}): Response =>
+  respond(status, { ...details, error: message, code, message }, extra);
+
+export function registerBeachRoutes(app: Hono, deps: BeachRouteDeps): void {
+  app.all(BEACH_PATH, async (c) => {
+    try {
+      return await handle(c, deps);
+    } catch (error) {
+      // A bug, never a refusal: the engine answers every refusal itself. CORS stays intact.
+      deps.log.error({ err: error, path: c.req.path }, 'beach handler crashed');
+      return failure(500, 'handler_crash', 'The beach failed to handle this request; it has been logged.');
+    }
+  });
+}
+
+async function handle(c: Context, deps: BeachRouteDeps): Promise<Response> {
+  const method = c.req.method;
+  if (method === 'OPTIONS') return respond(204, null);
+  if (method === 'GET') {
+    const name = c.req.query('block') ?? '';
+    if (name === '') return send(await deps.beach.index());
+    return send(await deps.beach.read(name, c.req.query('spindle') ?? null, c.req.query('pscale') ?? null));
+  }
+  if (method !== 'POST' && method !== 'DELETE') return failure(405, 'invalid_shape', 'Method not allowed', {}, { allow: 'GET, POST, DELETE, OPTIONS' });
+  const read = await readBody(c, deps.bodyLimitBytes);
+  if ('tooLarge' in read) {
+    return failure(413, 'payload_too_large', `request body is larger than ${deps.bodyLimitBytes} bytes`, { limit: deps.bodyLimitBytes }, read.close ? { connection: 'close' } : {});
+  }
+  let body: unknown = null;
+  if (read.text.trim() !== '') {
+    try {
+      body = JSON.parse(read.text);
+    } catch (error) {
+      return failure(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const name = blockName(body, c.req.query('block'));
+  return send(method === 'POST' ? await deps.beach.post(name, body) : await deps.beach.delete(name, body));
+}
+
+/** A non-empty string `block` in the body wins over the query (§8.1). */
+function blockName(body: unknown, query: string | undefined): string {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.prototype.hasOwnProperty.call(body, 'block')) {
+    const inBody = (body as Record<string, unknown>)['block'];
+    if (typeof inBody === 'string' && inBody !== '') return inBody;
+  }
+  return query ?? '';
+}
+
+const send = (reply: BeachReply): Response => respond(reply.status, reply.body);
+
+type BodyRead = { text: string } | { tooLarge: true; close: boolean };
+
+/** The body as text, at most `limit` bytes: a declared oversize is refused unread (and the connection closed). */
+async function readBody(c: Context, limit: number): Promise<BodyRead> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && !c.req.header('transfer-encoding')) {
+    if (Number(declared) > limit) return { tooLarge: true, close: true };
+    return { text: await c.req.text() };
+  }
+  const stream = c.req.raw.body;
+  if (!stream) return { text: '' };
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit + DRAIN_LIMIT_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return { tooLarge: true, close: true };
+    }
+    if (size <= limit) chunks.push(value);
+  }
+  if (size > limit) return { tooLarge: true, close: false };
+  return { text: Buffer.concat(chunks).toString('utf8') };
+}
