@@ -46,10 +46,13 @@ function operation(route: RouteSpec): JsonSchema {
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = route.stream
       ? { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }
-      : { description: 'Success', content: { 'application/json': { schema: inline(schema, 'output') } } };
+      : status === '204'
+        ? { description: 'No content' }
+        : { description: 'Success', content: { 'application/json': { schema: inline(schema, 'output') } } };
   }
-  responses['4XX'] = ERROR;
-  responses['5XX'] = ERROR;
+  const error = route.errors ? { description: 'An error', content: { 'application/json': { schema: inline(route.errors, 'output') } } } : ERROR;
+  responses['4XX'] = error;
+  responses['5XX'] = error;
   const op: JsonSchema = { operationId: route.operationId, summary: route.summary, tags: [route.tag], parameters: parameters(route), responses };
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: inline(route.body, 'input') } } };
   op.security = route.access === 'public' ? [] : route.access === 'local_or_token' ? [{}, { bearer: [] }] : [{ bearer: [] }];

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { AgentInfo, JoinBody, JoinedAgent, PatchAgentBody } from './wire/agents.js';
 import { ErrorBody } from './wire/common.js';
+import { BeachAnswer, BeachErrorBody, BeachQuery, BeachRequest } from './wire/beach.js';
 import { InvokeBody, InvokeResult, RegistrationResult } from './wire/invoke.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
-export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put';
+export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
 
 /** Who may call a route: nobody in particular, a member of the room, or its admin. */
 export type Access = 'public' | 'local_or_token' | 'member' | 'admin';
@@ -29,6 +30,8 @@ export interface RouteSpec {
   readonly responses: Readonly<Record<number, z.ZodType>>;
   /** Set for Server-Sent Event streams: the success body is `text/event-stream`. */
   readonly stream?: true;
+  /** The error body's schema, when it is not D2's (the beach protocol's own shape). */
+  readonly errors?: z.ZodType;
 }
 
 const Health = z.strictObject({ ok: z.literal(true) });
@@ -52,6 +55,20 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/rooms/{room}/poll', operationId: 'poll', summary: 'Dashboard bundle and the audit log, newest first.', tag: 'reads', access: 'member', pathParams: ['room'], query: PollQuery, responses: { 200: Poll } },
   { method: 'get', path: '/rooms/{room}/wait', operationId: 'wait', summary: 'Block until a CEL condition holds or the timeout passes.', tag: 'live', access: 'member', pathParams: ['room'], query: WaitQuery, responses: { 200: WaitResult } },
   { method: 'get', path: '/rooms/{room}/events', operationId: 'events', summary: 'Server-Sent Events of committed changes; resume with Last-Event-ID.', tag: 'live', access: 'member', pathParams: ['room'], query: EventsQuery, responses: { 200: z.string() }, stream: true },
+  ...(['get', 'post', 'delete'] as const).map(
+    (method): RouteSpec => ({
+      method,
+      path: '/.well-known/pscale-beach',
+      operationId: `beach${method[0]!.toUpperCase()}${method.slice(1)}`,
+      summary: { get: 'The surface index, a block, a node or a shaped read.', post: 'Write, append, register or reach (guarded by lock secrets).', delete: 'Remove a block (its root lock’s secret).' }[method],
+      tag: 'beach',
+      access: 'public',
+      ...(method === 'post' ? { body: BeachRequest } : { query: BeachQuery }),
+      responses: { 200: BeachAnswer },
+      errors: BeachErrorBody,
+    }),
+  ),
+  { method: 'options', path: '/.well-known/pscale-beach', operationId: 'beachPreflight', summary: 'CORS preflight: the beach is open to every origin.', tag: 'beach', access: 'public', responses: { 204: z.null() }, errors: BeachErrorBody },
 ];
 
 export { ErrorBody };

@@ -20,8 +20,14 @@ describe('GET /openapi.json', () => {
 
   it('describes every route the server registers, and no other', () => {
     const { app } = inProcessApp();
-    const registered = new Set(app.http.routes.filter((r) => r.method !== 'ALL').map((r) => shape(r.method, r.path)));
     const described = new Set(ROUTES.map((r) => shape(r.method, r.path)));
+    // A route registered for every method (the beach's) covers each method described for its path;
+    // `*` paths are middleware.
+    const registered = new Set(
+      app.http.routes
+        .filter((r) => !r.path.includes('*'))
+        .flatMap((r) => (r.method === 'ALL' ? ROUTES.filter((d) => shape('x', d.path) === shape('x', r.path)).map((d) => shape(d.method, d.path)) : [shape(r.method, r.path)])),
+    );
     expect([...registered].filter((r) => !described.has(r))).toEqual([]);
     expect([...described].filter((r) => !registered.has(r))).toEqual([]);
   });

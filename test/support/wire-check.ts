@@ -13,17 +13,19 @@ export function routeFor(method: string, path: string): RouteSpec | undefined {
   return matchers.find((m) => m.route.method === method.toLowerCase() && m.pattern.test(bare))?.route;
 }
 
+// Errors follow the path's protocol even for a method it does not serve (405).
+const errorSchemaFor = (method: string, path: string) => (routeFor(method, path) ?? matchers.find((m) => m.pattern.test(path.split('?')[0]!))?.route)?.errors ?? ErrorBody;
+
 /** Throws when a JSON response does not match its route's schema for that status. */
 export function checkResponse(method: string, path: string, status: number, body: unknown, contentType: string | null): void {
   if (status >= 400) {
-    if (status === 499) return;
-    const parsed = ErrorBody.safeParse(body);
+    const parsed = errorSchemaFor(method, path).safeParse(body);
     if (!parsed.success) throw new Error(`${method} ${path} → ${status}: the error body is not D2-shaped: ${JSON.stringify(body)?.slice(0, 300)}`);
     return;
   }
   const route = routeFor(method, path);
   if (!route) throw new Error(`${method} ${path} → ${status}: no route in protocol/routes.ts describes it`);
-  if (route.stream || !contentType?.includes('application/json')) return;
+  if (route.stream || (status !== 204 && !contentType?.includes('application/json'))) return;
   const schema = route.responses[status];
   if (!schema) throw new Error(`${method} ${path} → ${status}: the route table lists no ${status} response`);
   const parsed = schema.safeParse(body);
