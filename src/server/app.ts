@@ -13,6 +13,7 @@ import { nodeCredentials, nodeHasher, nodeIds } from './crypto/node-crypto.js';
 import { createHttpApp } from './http/http-app.js';
 import { MemoryRoomStore } from './storage/memory/memory-room-store.js';
 import { SqliteRoomStore } from './storage/sqlite/sqlite-room-store.js';
+import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
 import { isLoopback, type Config } from './config.js';
 
 export interface App {
@@ -44,6 +45,8 @@ const nodeTimers: Timers = {
 
 export function openStore(config: Config): RoomStore {
   if (config.store === 'memory') return new MemoryRoomStore();
+  // Connects and migrates in the background; start() (restoring timers) waits for it and fails if it fails.
+  if (config.store === 'postgres') return new PostgresRoomStore(config.databaseUrl!, { poolSize: config.databasePoolSize });
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
 }
