@@ -141,6 +141,45 @@ describe.skipIf(!available)('PostgreSQL', () => {
       })).toBe(1);
     });
 
+    it('ends a lock whose holder hangs with its transaction idle, so other processes get the room', async () => {
+      await setup();
+      const hanging = new PostgresRoomStore(DATABASE_URL, { schema: schema!.name, poolSize: 2, lockIdleTimeoutSeconds: 1 });
+      open.push(hanging);
+      const other = process();
+      await seedRoom(other, 'r1');
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const stuck = hanging.withRoomLock('r1', async () => {
+        held();
+        await new Promise(() => {}); // a frozen holder: never commits, never returns
+      });
+      stuck.catch(() => undefined);
+      await holding;
+      expect(await other.withRoomLock('r1', async (tx) => {
+        await tx.commit(batch({ log: [logRecord(1)] }));
+        return tx.headSeq();
+      })).toBe(1);
+      await expect(stuck).rejects.toThrow();
+      // The hung holder's process still works for the next caller.
+      expect(await hanging.withRoomLock('r1', (tx) => tx.headSeq())).toBe(1);
+    });
+
+    it('retries a migration that failed (here: its schema did not exist yet) on the next call', async () => {
+      await setup();
+      const later = `${schema!.name}_later`;
+      const store = new PostgresRoomStore(DATABASE_URL, { schema: later, poolSize: 2 });
+      open.push(store);
+      try {
+        await expect(store.open()).rejects.toThrow();
+        await expect(store.createRoom(room('r1'))).rejects.toThrow();
+        await adminQuery(`CREATE SCHEMA ${later}`);
+        expect(await store.createRoom(room('r1'))).toBe(true);
+        expect(await store.getRoom('r1')).toStrictEqual(room('r1'));
+      } finally {
+        await adminQuery(`DROP SCHEMA IF EXISTS ${later} CASCADE`);
+      }
+    });
+
     it('adds exactly 100 when 100 increments race through two processes’ registries', async () => {
       await setup();
       const stores = [process(3), process(3)];

@@ -30,6 +30,11 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Seconds to wait when opening a connection (default 10). */
   connectTimeoutSeconds?: number;
+  /**
+   * Seconds a room lock's transaction may sit idle before PostgreSQL ends it (default 60), so a
+   * process that hangs while holding a room (frozen, not crashed) cannot block the room forever.
+   */
+  lockIdleTimeoutSeconds?: number;
 }
 
 /**
@@ -53,8 +58,8 @@ interface LockScope {
 export class PostgresRoomStore implements RoomStore {
   readonly exclusive = false;
   private readonly sql: postgres.Sql<Types>;
-  /** Resolves when the schema is migrated; every call waits for it. */
-  private readonly ready: Promise<void>;
+  /** The migration in progress or done; cleared when it failed, so the next call tries again. */
+  private migrated: Promise<void> | null = null;
   private readonly locks = new RoomLocks();
   private readonly scopes = new AsyncLocalStorage<LockScope>();
   private readonly hooks: CommitHook[] = [];
@@ -64,12 +69,27 @@ export class PostgresRoomStore implements RoomStore {
       max: options.poolSize ?? 10,
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       types: { int8 },
-      connection: { application_name: 'agent-sync', ...(options.schema ? { search_path: options.schema } : {}) },
+      connection: {
+        application_name: 'agent-sync',
+        idle_in_transaction_session_timeout: (options.lockIdleTimeoutSeconds ?? 60) * 1000,
+        ...(options.schema ? { search_path: options.schema } : {}),
+      },
       onnotice: () => {},
     });
-    this.ready = migrate(this.sql).then(() => undefined);
-    // The failure reaches whoever calls the store first (start-up restores timers at once).
-    this.ready.catch(() => {});
+    // Start now; a failure reaches whoever calls the store first (start-up restores timers at once).
+    this.ready().catch(() => {});
+  }
+
+  /** Every call waits for the schema; a failed migration (database down) is retried by the next call. */
+  private ready(): Promise<void> {
+    this.migrated ??= migrate(this.sql).then(
+      () => undefined,
+      (error: unknown) => {
+        this.migrated = null;
+        throw error;
+      },
+    );
+    return this.migrated;
   }
 
   /** Add a statement to every commit's transaction (see CommitHook); returns its removal. */
@@ -83,11 +103,11 @@ export class PostgresRoomStore implements RoomStore {
 
   /** Wait until the database is reachable and migrated; throws what stopped it. */
   async open(): Promise<void> {
-    await this.ready;
+    await this.ready();
   }
 
   async close(): Promise<void> {
-    await this.ready.catch(() => {});
+    await this.migrated?.catch(() => {});
     await this.sql.end({ timeout: 5 });
   }
 
@@ -102,12 +122,12 @@ export class PostgresRoomStore implements RoomStore {
   }
 
   private async query<R>(text: string, params: unknown[] = [], on: Exec = this.exec()): Promise<R[]> {
-    await this.ready;
+    await this.ready();
     return (await on.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as R[];
   }
 
   async createRoom(room: RoomRecord): Promise<boolean> {
-    await this.ready;
+    await this.ready();
     const result = await this.exec().unsafe(SQL.insertRoom, roomParams(room) as never[], { prepare: true });
     return result.count === 1;
   }
@@ -137,7 +157,7 @@ export class PostgresRoomStore implements RoomStore {
     };
     const scope = this.scopes.getStore();
     if (scope?.open) return run(scope.sql);
-    await this.ready;
+    await this.ready();
     return this.sql.begin((tx) => run(tx)) as Promise<boolean>;
   }
 
@@ -172,7 +192,7 @@ export class PostgresRoomStore implements RoomStore {
    * room), then take the advisory lock that serialises them with the other processes.
    */
   async withRoomLock<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
-    await this.ready;
+    await this.ready();
     return this.locks.queue(id, () => this.lockedTransaction(id, fn));
   }
 
