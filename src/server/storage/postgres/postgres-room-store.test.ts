@@ -11,6 +11,7 @@ import { batch, entry, logRecord, put, room, seedRoom } from '../conformance/fix
 import { migrate } from './migrate.js';
 import { PostgresRoomStore } from './postgres-room-store.js';
 import { MIGRATIONS } from './schema.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 const available = await postgresForTests();
 afterAll(closeAdmin);
@@ -178,6 +179,40 @@ describe.skipIf(!available)('PostgreSQL', () => {
       } finally {
         await adminQuery(`DROP SCHEMA IF EXISTS ${later} CASCADE`);
       }
+    });
+
+    it('tells a lost or unreachable database apart from a failing statement', async () => {
+      await setup();
+      const store = process();
+      await seedRoom(store, 'r1');
+      const failure = async (p: Promise<unknown>) => p.then(() => expect.unreachable('it should fail'), (error: unknown) => error);
+      // A statement that fails is the request's or the code's fault.
+      const duplicate = await failure(store.withRoomLock('r1', async (tx) => {
+        await tx.commit(batch({ log: [logRecord(1)] }));
+        await tx.commit(batch({ log: [logRecord(1)] }));
+      }));
+      expect(isDatabaseUnavailable(duplicate)).toBe(false);
+      // The server ends the session under a holder: unavailable.
+      let held!: () => void;
+      const holding = new Promise<void>((resolve) => (held = resolve));
+      const doomed = store.withRoomLock('r1', async () => {
+        held();
+        await new Promise(() => {});
+      });
+      doomed.catch(() => undefined);
+      await holding;
+      await adminQuery('SELECT pg_terminate_backend($1)', [await roomLockHolder(schema!.name, 'r1')]);
+      expect(isDatabaseUnavailable(await failure(doomed))).toBe(true);
+      // Nothing listens where the database should be: unavailable.
+      const nowhere = new PostgresRoomStore('postgres://postgres@127.0.0.1:1/test', { connectTimeoutSeconds: 2 });
+      open.push(nowhere);
+      expect(isDatabaseUnavailable(await failure(nowhere.getRoom('r1')))).toBe(true);
+      // A store that was closed (shutting down): unavailable.
+      const closed = process();
+      expect(await closed.getRoom('r1')).not.toBeNull();
+      await closed.close();
+      expect(isDatabaseUnavailable(await failure(closed.getRoom('r1')))).toBe(true);
+      expect(isDatabaseUnavailable(new Error('plain'))).toBe(false);
     });
 
     it('adds exactly 100 when 100 increments race through two processes’ registries', async () => {
