@@ -3,10 +3,22 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/http-client.js';
 import { closeAdmin, DATABASE_URL, freshSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
-import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { removeDir, runServerToExit, startServer, type ServerProcess } from '../support/server-process.js';
 
 const available = await postgresForTests();
 afterAll(closeAdmin);
+
+describe('a server whose PostgreSQL cannot be reached', () => {
+  it('says so in one line that names the database but not its password, and exits non-zero', async () => {
+    const run = await runServerToExit(['--port', '0'], { DATABASE_URL: 'postgres://agent:s3cret-pw@127.0.0.1:1/nowhere' });
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^agent-sync: cannot reach or set up PostgreSQL at postgres:\/\/agent:\*\*\*@127\.0\.0\.1:1\/nowhere \(.*ECONNREFUSED.*\); check DATABASE_URL/);
+    expect(run.stderr).not.toContain('s3cret-pw');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
 
 describe.skipIf(!available)('real servers on PostgreSQL', () => {
   let schema: TestSchema | null = null;
