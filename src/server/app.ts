@@ -17,6 +17,7 @@ import { MemoryBeachStore } from './storage/memory/memory-beach-store.js';
 import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
 import type { BeachStore } from './beach/beach-store.js';
 import { BeachService } from './beach/beach-service.js';
+import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
 import { beachOrigin, isLoopback, type Config } from './config.js';
 
 export interface App {
@@ -52,6 +53,8 @@ const nodeTimers: Timers = {
 
 export function openStore(config: Config): RoomStore {
   if (config.store === 'memory') return new MemoryRoomStore();
+  // Connects and migrates in the background; start() (restoring timers) waits for it and fails if it fails.
+  if (config.store === 'postgres') return new PostgresRoomStore(config.databaseUrl!, { poolSize: config.databasePoolSize });
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
 }

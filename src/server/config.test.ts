@@ -18,8 +18,23 @@ describe('loadConfig', () => {
   it('refuses out-of-range numbers, unknown stores and unknown flags', () => {
     expect(() => loadConfig([], { PORT: '70000' })).toThrow(ConfigError);
     expect(() => loadConfig(['--body-limit', 'big'], {})).toThrow(/BODY_LIMIT_BYTES/);
-    expect(() => loadConfig([], { STORE: 'postgres' })).toThrow(/STORE/);
+    expect(() => loadConfig([], { STORE: 'mongo' })).toThrow(/STORE must be sqlite, memory or postgres/);
     expect(() => loadConfig(['--nope'], {})).toThrow();
+  });
+
+  it('selects PostgreSQL by a database URL unless a store is named, and refuses a URL of another kind', () => {
+    const url = 'postgres://postgres@127.0.0.1:5432/test';
+    expect(loadConfig([], {})).toMatchObject({ store: 'sqlite', databaseUrl: null, databasePoolSize: 10 });
+    expect(loadConfig([], { DATABASE_URL: url })).toMatchObject({ store: 'postgres', databaseUrl: url });
+    expect(loadConfig(['--database-url', 'postgresql://db/x', '--database-pool-size', '3'], { DATABASE_URL: url, DATABASE_POOL_SIZE: '7' }))
+      .toMatchObject({ store: 'postgres', databaseUrl: 'postgresql://db/x', databasePoolSize: 3 });
+    expect(loadConfig([], { DATABASE_URL: url, DATABASE_POOL_SIZE: '7' }).databasePoolSize).toBe(7);
+    expect(loadConfig(['--store', 'memory'], { DATABASE_URL: url })).toMatchObject({ store: 'memory', databaseUrl: null });
+    expect(loadConfig([], { DATABASE_URL: url, STORE: 'sqlite' })).toMatchObject({ store: 'sqlite', databaseUrl: null });
+    expect(loadConfig([], { DATABASE_URL: '' })).toMatchObject({ store: 'sqlite' });
+    expect(() => loadConfig([], { DATABASE_URL: 'mysql://db/x' })).toThrow(/DATABASE_URL must start with postgres:\/\//);
+    expect(() => loadConfig(['--store', 'postgres'], {})).toThrow(/needs DATABASE_URL/);
+    expect(() => loadConfig([], { DATABASE_URL: url, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('counts only loopback hosts as local mode', () => {

@@ -8,7 +8,11 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
-  store: 'sqlite' | 'memory';
+  store: 'sqlite' | 'memory' | 'postgres';
+  /** The PostgreSQL store's connection URL (D25); null unless the store is postgres. */
+  databaseUrl: string | null;
+  /** Connections in this process's PostgreSQL pool. */
+  databasePoolSize: number;
   bodyLimitBytes: number;
   waitMaxMs: number;
   logLevel: string;
@@ -27,6 +31,7 @@ const DEFAULTS = {
   port: 8787,
   dataDir: './data',
   store: 'sqlite',
+  databasePoolSize: 10,
   bodyLimitBytes: 1024 * 1024,
   waitMaxMs: 25_000,
   logLevel: 'info',
@@ -75,7 +80,9 @@ function command(out: { text: string }): Command {
     .option('--host <host>', `interface to listen on; loopback means local mode (env HOST, default ${DEFAULTS.host})`)
     .option('--port <port>', `TCP port, 0 picks a free one (env PORT, default ${DEFAULTS.port})`)
     .option('--data-dir <dir>', `where agent-sync.db lives (env DATA_DIR, default ${DEFAULTS.dataDir})`)
-    .option('--store <store>', 'sqlite, or memory: nothing survives a restart (env STORE, default sqlite)')
+    .option('--store <store>', 'sqlite, postgres, or memory: nothing survives a restart (env STORE, default sqlite, or postgres with a database URL)')
+    .option('--database-url <url>', 'postgres://user@host:5432/database: keep everything in PostgreSQL, shared by many processes (env DATABASE_URL)')
+    .option('--database-pool-size <n>', `connections per process to PostgreSQL (env DATABASE_POOL_SIZE, default ${DEFAULTS.databasePoolSize})`)
     .option('--body-limit <bytes>', `largest request body (env BODY_LIMIT_BYTES, default ${DEFAULTS.bodyLimitBytes})`)
     .option('--wait-max-ms <ms>', `default and longest /wait timeout (env WAIT_MAX_MS, default ${DEFAULTS.waitMaxMs})`)
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')}; info logs every request (env LOG_LEVEL, default info)`)
@@ -99,8 +106,12 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     throw new ConfigError(`${error.message.replace(/^error: /, '')} (see --help)`);
   }
   const values = program.opts<Record<string, string | undefined>>();
-  const store = values.store ?? env.STORE ?? DEFAULTS.store;
-  if (store !== 'sqlite' && store !== 'memory') throw new ConfigError(`STORE must be sqlite or memory (got ${JSON.stringify(store)})`);
+  const databaseUrl = values.databaseUrl ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  // A database URL selects PostgreSQL unless a store is named explicitly.
+  const store = values.store ?? env.STORE ?? (databaseUrl ? 'postgres' : DEFAULTS.store);
+  if (store !== 'sqlite' && store !== 'memory' && store !== 'postgres') throw new ConfigError(`STORE must be sqlite, memory or postgres (got ${JSON.stringify(store)})`);
+  if (store === 'postgres' && !databaseUrl) throw new ConfigError('STORE=postgres needs DATABASE_URL (postgres://user@host:5432/database)');
   const logLevel = values.logLevel ?? env.LOG_LEVEL ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
   return {
@@ -108,6 +119,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     port: int('PORT', values.port ?? env.PORT, DEFAULTS.port, 0, 65535),
     dataDir: resolve(values.dataDir ?? env.DATA_DIR ?? DEFAULTS.dataDir),
     store,
+    databaseUrl: store === 'postgres' ? databaseUrl! : null,
+    databasePoolSize: int('DATABASE_POOL_SIZE', values.databasePoolSize ?? env.DATABASE_POOL_SIZE, DEFAULTS.databasePoolSize, 1, 1000),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', values.bodyLimit ?? env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024),
     waitMaxMs: int('WAIT_MAX_MS', values.waitMaxMs ?? env.WAIT_MAX_MS, DEFAULTS.waitMaxMs, 1000, 600_000),
     logLevel,

@@ -11,6 +11,9 @@ export function databaseFile(config: Config): string {
 export function storeFailure(error: unknown, config: Config): string {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
+  if (config.store === 'postgres' && config.databaseUrl) {
+    return `cannot reach or set up PostgreSQL at ${withoutPassword(config.databaseUrl)} (${message}); check DATABASE_URL and that the database is up`;
+  }
   const file = databaseFile(config);
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
     return `the database ${file} is damaged or not an agent-sync database (${message}); move it aside or restore a backup, then start again (or set --data-dir / DATA_DIR to another directory)`;
@@ -20,6 +23,11 @@ export function storeFailure(error: unknown, config: Config): string {
   }
   if (/another agent-sync process/.test(message)) return message;
   return `failed to start with the database ${file}: ${message}`;
+}
+
+/** A database URL fit to print: the password replaced by `***`. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
 }
 
 /** The HTTP server could not listen. */

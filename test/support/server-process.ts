@@ -25,7 +25,8 @@ export async function startServer(options: { dataDir?: string; args?: string[]; 
   const dataDir = options.dataDir ?? tempDataDir();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts'), '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+    // DATABASE_URL from the developer's shell would move every test server into one shared database.
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -65,7 +66,7 @@ export async function startServer(options: { dataDir?: string; args?: string[]; 
 export async function runServerToExit(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -36,6 +36,13 @@ export function entryCases(ctx: StoreContext): void {
       expect(loaded.find((e) => e.key === 'null')!.value).toBeNull();
     });
 
+    it('keeps the key order of objects, as JSON in is JSON out (D3)', async () => {
+      await seedRoom(ctx.store);
+      const value = { zeta: 1, alpha: { y: 'last', b: [{ z: 0, a: 1 }] }, mid: null };
+      await commit(ctx.store, 'r1', { entries: [put(entry('_shared', 'ordered', value))] });
+      expect(JSON.stringify((await ctx.store.loadRoom('r1'))!.entries[0]!.value)).toBe(JSON.stringify(value));
+    });
+
     it('round-trips every field: version, revision, times, writer, sortKey, timer, enabled, authority', async () => {
       await seedRoom(ctx.store);
       const logical = full();

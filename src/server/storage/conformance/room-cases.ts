@@ -29,6 +29,14 @@ export function roomCases(ctx: StoreContext): void {
       expect((await ctx.store.listRooms(['mid']))[0]).toStrictEqual(room('mid', 200));
     });
 
+    it('lists the given ids exactly, whatever characters they hold', async () => {
+      const ids = ['a,b', '"q"', '{x}', 'back\\slash', 'NULL', ' sp ', 'é'];
+      for (const [i, id] of ids.entries()) await seedRoom(ctx.store, id, 100 + i);
+      await seedRoom(ctx.store, 'a', 50);
+      expect((await ctx.store.listRooms(ids)).map((r) => r.id)).toEqual([...ids].reverse());
+      expect((await ctx.store.listRooms(['NULL', 'b', '{x}'])).map((r) => r.id)).toEqual(['NULL', '{x}']);
+    });
+
     it('updates meta and token hashes but keeps the creation time', async () => {
       await seedRoom(ctx.store, 'r1', 100);
       await seedRoom(ctx.store, 'r2', 200);

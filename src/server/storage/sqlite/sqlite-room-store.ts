@@ -10,7 +10,7 @@ import { MIGRATIONS } from './schema.js';
 import {
   entryFromRow, entryParams, logFromRow, logParams, messageFromRow, messageParams, roomFromRow, roomParams,
   type EntryRow, type LogRow, type MessageRow, type RoomRow,
-} from './sqlite-rows.js';
+} from '../sql-rows.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 
 export class SqliteRoomStore implements RoomStore {

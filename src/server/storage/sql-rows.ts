@@ -1,5 +1,6 @@
-// Row ↔ record conversion for the SQLite adapter.
-import type { Entry, LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
+// Row ↔ record conversion shared by the SQL adapters (SQLite and PostgreSQL): JSON values are
+// stored as JSON text, so what goes in comes out unchanged (D3).
+import type { Entry, LogRecord, Message, RoomRecord } from '../../core/room/model.js';
 
 export interface RoomRow {
   id: string;

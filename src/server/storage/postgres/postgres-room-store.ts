@@ -1,0 +1,284 @@
+// The scale-out store (D25): any number of agent-sync processes share one PostgreSQL database
+// through the `postgres` driver. Behaviour mirrors the SQLite adapter; what differs:
+// - the store is not exclusive: another process may write any room, so a write lock reports the
+//   real head of the room's log and the registry reloads a room that moved under it;
+// - a room's write lock is a transaction holding `pg_advisory_xact_lock` on a 64-bit hash of the
+//   schema and room id, so writers of one room serialise across processes (D11). Two rooms whose
+//   hashes collide merely share a lock (they wait for each other); correctness never depends on
+//   distinct keys. The lock ends with the transaction, so a crashed process never leaves it held;
+// - each tx.commit runs in a savepoint of that transaction, so a failed batch leaves nothing
+//   behind and does not undo earlier batches of the same lock; the transaction commits when the
+//   lock's function settles, even if it failed (a commit it made before failing is kept, as in
+//   the other stores). Work is durable once withRoomLock has resolved.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import postgres from 'postgres';
+import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
+import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
+import { RoomLocks } from '../room-locks.js';
+import {
+  entryFromRow, entryParams, logFromRow, logParams, messageFromRow, messageParams, roomFromRow, roomParams,
+  type EntryRow, type LogRow, type MessageRow, type RoomRow,
+} from '../sql-rows.js';
+import { migrate } from './migrate.js';
+import { ROOM_LOCK, SQL } from './postgres-statements.js';
+
+export interface PostgresStoreOptions {
+  /** Connections in this process's pool (default 10). A room's write lock holds one while it runs. */
+  poolSize?: number;
+  /** Schema for the tables (default: the server's search_path, normally `public`). It must exist. */
+  schema?: string;
+  /** Seconds to wait when opening a connection (default 10). */
+  connectTimeoutSeconds?: number;
+  /**
+   * Seconds a room lock's transaction may sit idle before PostgreSQL ends it (default 60), so a
+   * process that hangs while holding a room (frozen, not crashed) cannot block the room forever.
+   */
+  lockIdleTimeoutSeconds?: number;
+}
+
+/**
+ * Runs inside the transaction of every commit, after the batch is written and before the lock is
+ * released: the place for the change feed's `SELECT pg_notify(...)`, which PostgreSQL delivers
+ * only if and when the transaction commits. A hook that throws fails the commit.
+ */
+export type CommitHook = (sql: postgres.TransactionSql<Types>, roomId: string, batch: CommitBatch) => Promise<unknown>;
+
+/** bigint columns (seqs, times, counters) come back as JS numbers; every value we store is one. */
+const int8 = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
+type Types = { int8: number };
+type Exec = postgres.Sql<Types> | postgres.TransactionSql<Types>;
+
+/** The lock transaction of the running withRoomLock, seen by store calls made from inside it. */
+interface LockScope {
+  sql: postgres.TransactionSql<Types>;
+  open: boolean;
+}
+
+export class PostgresRoomStore implements RoomStore {
+  readonly exclusive = false;
+  private readonly sql: postgres.Sql<Types>;
+  /** The migration in progress or done; cleared when it failed, so the next call tries again. */
+  private migrated: Promise<void> | null = null;
+  private readonly locks = new RoomLocks();
+  private readonly scopes = new AsyncLocalStorage<LockScope>();
+  private readonly hooks: CommitHook[] = [];
+
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    this.sql = postgres(url, {
+      max: options.poolSize ?? 10,
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      types: { int8 },
+      connection: {
+        application_name: 'agent-sync',
+        idle_in_transaction_session_timeout: (options.lockIdleTimeoutSeconds ?? 60) * 1000,
+        ...(options.schema ? { search_path: options.schema } : {}),
+      },
+      onnotice: () => {},
+    });
+    // Start now; a failure reaches whoever calls the store first (start-up restores timers at once).
+    this.ready().catch(() => {});
+  }
+
+  /** Every call waits for the schema; a failed migration (database down) is retried by the next call. */
+  private ready(): Promise<void> {
+    this.migrated ??= migrate(this.sql).then(
+      () => undefined,
+      (error: unknown) => {
+        this.migrated = null;
+        throw error;
+      },
+    );
+    return this.migrated;
+  }
+
+  /** Add a statement to every commit's transaction (see CommitHook); returns its removal. */
+  onCommit(hook: CommitHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const at = this.hooks.indexOf(hook);
+      if (at >= 0) this.hooks.splice(at, 1);
+    };
+  }
+
+  /** Wait until the database is reachable and migrated; throws what stopped it. */
+  async open(): Promise<void> {
+    await this.ready();
+  }
+
+  async close(): Promise<void> {
+    await this.migrated?.catch(() => {});
+    await this.sql.end({ timeout: 5 });
+  }
+
+  /**
+   * Calls made while this process holds a room's lock run on the lock's connection: they see what
+   * the lock has committed so far, and they never wait for a second pooled connection (a full
+   * pool of lock holders each waiting for one more connection would wait forever).
+   */
+  private exec(): Exec {
+    const scope = this.scopes.getStore();
+    return scope?.open ? scope.sql : this.sql;
+  }
+
+  private async query<R>(text: string, params: unknown[] = [], on: Exec = this.exec()): Promise<R[]> {
+    await this.ready();
+    return (await on.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as R[];
+  }
+
+  async createRoom(room: RoomRecord): Promise<boolean> {
+    await this.ready();
+    const result = await this.exec().unsafe(SQL.insertRoom, roomParams(room) as never[], { prepare: true });
+    return result.count === 1;
+  }
+
+  async getRoom(id: string): Promise<RoomRecord | null> {
+    const [row] = await this.query<RoomRow>(SQL.getRoom, [id]);
+    return row ? roomFromRow(row) : null;
+  }
+
+  async listRooms(ids?: readonly string[]): Promise<RoomRecord[]> {
+    if (ids && ids.length === 0) return [];
+    const rows = ids ? await this.query<RoomRow>(SQL.listRoomsIn, [[...ids]]) : await this.query<RoomRow>(SQL.listRooms);
+    return rows.map(roomFromRow);
+  }
+
+  async updateRoom(room: RoomRecord): Promise<void> {
+    await this.query(SQL.updateRoom, [JSON.stringify(room.meta), room.tokenHash, room.viewTokenHash, room.id]);
+  }
+
+  /** Takes the room's lock, so no other process commits into a room while it is being removed. */
+  async deleteRoom(id: string): Promise<boolean> {
+    const run = async (tx: Exec): Promise<boolean> => {
+      await this.query(ROOM_LOCK, [id], tx);
+      for (const statement of SQL.deleteRoomRows) await this.query(statement, [id], tx);
+      const result = await tx.unsafe(SQL.deleteRoom, [id], { prepare: true });
+      return result.count === 1;
+    };
+    const scope = this.scopes.getStore();
+    if (scope?.open) return run(scope.sql);
+    await this.ready();
+    return this.sql.begin((tx) => run(tx)) as Promise<boolean>;
+  }
+
+  async loadRoom(id: string): Promise<RoomData | null> {
+    const on = this.exec();
+    const [roomRows, entries, tail, directed, messageSeq, logSeq, counters, counts] = await Promise.all([
+      this.query<RoomRow>(SQL.getRoom, [id], on),
+      this.query<EntryRow>(SQL.entriesOf, [id], on),
+      this.query<MessageRow>(SQL.messageTail, [id, MESSAGE_TAIL], on),
+      this.query<{ seq: number; recipients: string }>(SQL.directed, [id], on),
+      this.query<{ n: number | null }>(SQL.maxMessageSeq, [id], on),
+      this.query<{ n: number | null }>(SQL.maxLogSeq, [id], on),
+      this.query<{ name: string; value: number }>(SQL.countersOf, [id], on),
+      this.query<{ action: string; n: number }>(SQL.invocationCounts, [id], on),
+    ]);
+    const roomRow = roomRows[0];
+    if (!roomRow) return null;
+    return {
+      room: roomFromRow(roomRow),
+      entries: entries.map(entryFromRow),
+      messagesTail: tail.map(messageFromRow).reverse(),
+      directed: directed.map((r) => ({ seq: r.seq, to: JSON.parse(r.recipients) as string[] })),
+      messageSeq: messageSeq[0]?.n ?? 0,
+      logSeq: logSeq[0]?.n ?? 0,
+      counters: Object.fromEntries(counters.map((r) => [r.name, r.value])),
+      invocationCounts: Object.fromEntries(counts.map((c) => [c.action, c.n])),
+    };
+  }
+
+  /**
+   * Holders in this process queue here first (in call order, one pooled connection per busy
+   * room), then take the advisory lock that serialises them with the other processes.
+   */
+  async withRoomLock<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
+    await this.ready();
+    return this.locks.queue(id, () => this.lockedTransaction(id, fn));
+  }
+
+  private async lockedTransaction<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
+    let failure: { error: unknown } | null = null;
+    let scope: LockScope | null = null;
+    try {
+      const result = await this.sql.begin(async (sql) => {
+        await sql.unsafe(ROOM_LOCK, [id], { prepare: true });
+        const current: LockScope = { sql, open: true };
+        scope = current;
+        const live = () => {
+          if (!current.open) throw new Error(`the write lock on room ${id} was already released; commit inside withRoomLock`);
+        };
+        const tx: RoomTx = {
+          headSeq: async () => {
+            live();
+            const [row] = await this.query<{ n: number | null }>(SQL.maxLogSeq, [id], sql);
+            return row?.n ?? 0;
+          },
+          commit: async (batch) => {
+            live();
+            await sql.savepoint(async (savepoint) => {
+              await this.applyBatch(savepoint, id, batch);
+              for (const hook of this.hooks) await hook(savepoint, id, batch);
+            });
+          },
+        };
+        try {
+          return await this.scopes.run(current, () => fn(tx));
+        } catch (error) {
+          // Commit what the function committed before it failed, then pass the failure on.
+          failure = { error };
+          return undefined;
+        } finally {
+          current.open = false;
+        }
+      });
+      if (failure) throw (failure as { error: unknown }).error;
+      return result as T;
+    } finally {
+      if (scope) (scope as LockScope).open = false;
+    }
+  }
+
+  private async applyBatch(sql: Exec, roomId: string, batch: CommitBatch): Promise<void> {
+    const [exists] = await this.query(SQL.roomExists, [roomId], sql);
+    if (!exists) throw new Error(`room ${roomId} does not exist`);
+    // Sent together (one round trip); the connection runs them in this order.
+    const writes: Array<Promise<unknown>> = [];
+    const run = (text: string, params: unknown[]) => writes.push(this.query(text, params, sql));
+    for (const change of batch.entries) {
+      if (change.op === 'put') run(SQL.upsertEntry, entryParams(roomId, change.entry));
+      else run(SQL.deleteEntry, [roomId, change.scope, change.key]);
+    }
+    for (const m of batch.messages) run(SQL.insertMessage, messageParams(roomId, m));
+    for (const l of batch.log) run(SQL.insertLog, logParams(roomId, l));
+    for (const [name, value] of Object.entries(batch.counters)) run(SQL.upsertCounter, [roomId, name, value]);
+    const creds = batch.credentials;
+    if (creds?.revokeAgent) run(SQL.revokeAgent, [creds.at, roomId, creds.revokeAgent]);
+    if (creds?.issue) run(SQL.insertCredential, [creds.issue.hash, roomId, creds.issue.agentId, creds.at]);
+    if (batch.meta) run(SQL.updateRoomMeta, [JSON.stringify(batch.meta), roomId]);
+    await Promise.all(writes);
+  }
+
+  async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {
+    const rows = query.after !== undefined
+      ? await this.query<LogRow>(SQL.logAfter, [roomId, query.after, query.limit])
+      : await this.query<LogRow>(SQL.logBefore, [roomId, query.before ?? Number.MAX_SAFE_INTEGER, query.limit]);
+    return rows.map(logFromRow);
+  }
+
+  async readMessages(roomId: string, query: MessageQuery): Promise<Message[]> {
+    return (await this.query<MessageRow>(SQL.messagesAfter, [roomId, query.after, query.before ?? Number.MAX_SAFE_INTEGER, query.limit])).map(messageFromRow).reverse();
+  }
+
+  async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {
+    return (await this.query<{ roomId: string; at: number }>(SQL.pendingTimers)).map((r) => ({ roomId: r.roomId, at: r.at }));
+  }
+
+  async findAgentCredential(hash: string): Promise<AgentCredential | null> {
+    const [row] = await this.query<{ hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null }>(SQL.findCredential, [hash]);
+    return row ? { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at } : null;
+  }
+
+  async roomsForCredential(hash: string): Promise<string[]> {
+    return (await this.query<{ id: string }>(SQL.roomsForCredential, [hash])).map((r) => r.id);
+  }
+}
