@@ -4,7 +4,7 @@ import type { AgentInfo, JoinBody, JoinedAgent, PatchAgentBody } from '../protoc
 import type { InvokeResult, RegistrationResult } from '../protocol/wire/invoke.js';
 import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
-import type { CreateRoomBody, CreatedRoom, DeletedRoom, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
+import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -54,8 +54,20 @@ export class AgentSyncClient {
     return this.transport.request('POST', '/rooms', { body });
   }
 
+  /** The first page of rooms (newest first); `listRoomPage` walks the rest. */
   listRooms(): Promise<RoomList> {
     return this.transport.request('GET', '/rooms', { idempotent: true });
+  }
+
+  /** One page of rooms and the cursor of the next (null on the last page). */
+  async listRoomPage(options: { limit?: number; after?: string } = {}): Promise<{ rooms: RoomList; next: string | null }> {
+    const { body, headers } = await this.transport.exchange<RoomList>('GET', '/rooms', { query: options, idempotent: true });
+    return { rooms: body, next: headers.get('x-next-after') };
+  }
+
+  /** Merge keys into the room's meta (admin); a key set to null is removed. */
+  updateRoom(room: string, body: PatchRoomBody): Promise<RoomInfo> {
+    return this.transport.request('PATCH', `/rooms/${seg(room)}`, { body });
   }
 
   getRoom(room: string): Promise<RoomInfo> {
@@ -98,7 +110,7 @@ export class AgentSyncClient {
     return this.transport.request('POST', `/rooms/${seg(room)}/eval`, { body: { expr }, idempotent: true });
   }
 
-  poll(room: string, options: { limit?: number; before?: number } = {}): Promise<Poll> {
+  poll(room: string, options: { limit?: number; before?: number; state_limit?: number; state_after?: string } = {}): Promise<Poll> {
     return this.transport.request('GET', `/rooms/${seg(room)}/poll`, { query: options, idempotent: true });
   }
 

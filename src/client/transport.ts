@@ -54,6 +54,11 @@ export class Transport {
 
   /** Send a request; resolve with the parsed JSON body of a 2xx answer, throw AgentSyncError otherwise. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.exchange<T>(method, path, options)).body;
+  }
+
+  /** Like `request`, with the answer's headers (for paging links). */
+  async exchange<T>(method: string, path: string, options: RequestOptions = {}): Promise<{ body: T; headers: Headers }> {
     const init: RequestInit = { method, headers: this.headers(options.body === undefined ? {} : { 'content-type': 'application/json' }), signal: options.signal };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
     const url = this.url(path, options.query);
@@ -71,7 +76,7 @@ export class Transport {
         throw new AgentSyncError('network_error', `No answer from ${this.baseUrl}: ${describe(cause)}.`, 0, {}, { cause });
       }
       const body = await readBody(response);
-      if (response.ok) return body as T;
+      if (response.ok) return { body: body as T, headers: response.headers };
       // 503 means the server did nothing (starting, stopping, database away): safe to repeat.
       if (response.status === 503 && attempt < this.retry.retries) {
         await sleep(retryAfterMs(response) ?? this.delay(attempt), options.signal);

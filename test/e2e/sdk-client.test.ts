@@ -37,6 +37,22 @@ describe('client SDK', () => {
     expect((badCel as AgentSyncError).details.field).toBe('expr');
   });
 
+  it('pages rooms and updates a room through the typed methods', async () => {
+    const served = await serveInProcess();
+    cleanups.push(() => served.close());
+    const client = new AgentSyncClient({ baseUrl: served.url });
+    const created = [];
+    for (const id of ['p1', 'p2', 'p3']) created.push(await client.createRoom({ id }));
+    const first = await client.listRoomPage({ limit: 2 });
+    expect(first.rooms).toHaveLength(2);
+    expect(first.next).not.toBeNull();
+    const second = await client.listRoomPage({ limit: 2, after: first.next! });
+    expect(new Set([...first.rooms, ...second.rooms].map((r) => r.id))).toEqual(new Set(['p1', 'p2', 'p3']));
+    expect(second.next).toBeNull();
+    const updated = await client.withToken(created[0]!.token).updateRoom('p1', { meta: { open_join: true } });
+    expect(updated.meta).toEqual({ open_join: true });
+  });
+
   it('retries a read through 503 answers until the server is ready', async () => {
     const served = await serveInProcess();
     cleanups.push(() => served.close());
