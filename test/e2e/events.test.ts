@@ -4,40 +4,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../support/until.js';
 import { roomWithAgents } from '../support/in-process.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
+import { readSse, type SseEvent } from '../support/sse.js';
 
 /** Read SSE events from a stream until `stop` says enough; then abort the connection. */
 async function readEvents(url: string, headers: Record<string, string>, stop: (events: SseEvent[]) => boolean): Promise<SseEvent[]> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers, signal: controller.signal });
-  expect(res.headers.get('content-type')).toContain('text/event-stream');
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buffer = '';
-  while (!stop(events)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
-      const block = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const event: SseEvent = {};
-      for (const line of block.split('\n')) {
-        const [field, ...rest] = line.split(':');
-        const value = rest.join(':').replace(/^ /, '');
-        if (field === 'id' || field === 'event' || field === 'data') event[field] = value;
-      }
-      if (event.event || event.data) events.push(event);
-    }
-  }
-  controller.abort();
-  return events;
+  return (await readSse(url, headers, stop)).events;
 }
 
 describe('events (SSE)', () => {

@@ -4,7 +4,7 @@
 // `{error, code, message}` (the pscale clients read `code`; D2's `message` beside it).
 import type { Context, Hono } from 'hono';
 import type { BeachReply, BeachService } from '../beach/beach-service.js';
-import { DRAIN_LIMIT_BYTES } from './body-limit.js';
+import { readBounded } from './body-limit.js';
 import type { Logger } from './respond.js';
 
 export const BEACH_PATH = '/.well-known/pscale-beach';
@@ -80,28 +80,10 @@ const send = (reply: BeachReply): Response => respond(reply.status, reply.body);
 
 type BodyRead = { text: string } | { tooLarge: true; close: boolean };
 
-/** The body as text, at most `limit` bytes: a declared oversize is refused unread (and the connection closed). */
+/** The body as text, at most `limit` bytes (the room API's bounded reader). */
 async function readBody(c: Context, limit: number): Promise<BodyRead> {
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && !c.req.header('transfer-encoding')) {
-    if (Number(declared) > limit) return { tooLarge: true, close: true };
-    return { text: await c.req.text() };
-  }
-  const stream = c.req.raw.body;
-  if (!stream) return { text: '' };
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit + DRAIN_LIMIT_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return { tooLarge: true, close: true };
-    }
-    if (size <= limit) chunks.push(value);
-  }
-  if (size > limit) return { tooLarge: true, close: false };
-  return { text: Buffer.concat(chunks).toString('utf8') };
+  const read = await readBounded(c, limit);
+  if ('tooLarge' in read) return read;
+  if ('declaredWithin' in read) return { text: await c.req.text() };
+  return { text: read.bytes ? Buffer.from(read.bytes).toString('utf8') : '' };
 }

@@ -7,38 +7,52 @@ import { sendError } from './respond.js';
 /** How much of an over-limit streamed body is read and discarded before giving up on the connection. */
 export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
+/** A body read to at most `limit` bytes, or why it was refused (`close`: the connection can't be reused). */
+export type BoundedBody = { bytes: Uint8Array | null } | { tooLarge: true; close: boolean };
+
+/**
+ * Read the request body up to `limit` bytes. A declared oversize is refused unread; a streamed one
+ * is drained up to DRAIN_LIMIT_BYTES past the limit, so the connection stays usable, then given up.
+ * `bytes: null` when there is no body; with a declared length within the limit the body is left unread.
+ */
+export async function readBounded(c: Context, limit: number): Promise<BoundedBody | { declaredWithin: true }> {
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && !c.req.header('transfer-encoding')) {
+    return Number(declared) > limit ? { tooLarge: true, close: true } : { declaredWithin: true };
+  }
+  const body = c.req.raw.body;
+  if (!body) return { bytes: null };
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit + DRAIN_LIMIT_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return { tooLarge: true, close: true };
+    }
+    if (size <= limit) chunks.push(value);
+  }
+  if (size > limit) return { tooLarge: true, close: false };
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return { bytes: whole };
+}
+
 export function limitBody(maxSize: number): MiddlewareHandler {
   return async (c, next) => {
     // Decide from the method and headers first: touching `raw.body` makes @hono/node-server build
     // a full undici Request (with an AbortSignal) for every request, bodiless ones included.
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const declared = c.req.header('content-length');
-    if (declared !== undefined && !c.req.header('transfer-encoding')) {
-      return Number(declared) > maxSize ? tooLarge(c, maxSize, true) : next();
-    }
-    const body = c.req.raw.body;
-    if (!body) return next();
-    const reader = body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > maxSize + DRAIN_LIMIT_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        return tooLarge(c, maxSize, true);
-      }
-      if (size <= maxSize) chunks.push(value);
-    }
-    if (size > maxSize) return tooLarge(c, maxSize, false);
-    const whole = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) {
-      whole.set(chunk, offset);
-      offset += chunk.length;
-    }
-    c.req.raw = new Request(c.req.raw, { body: whole });
+    const read = await readBounded(c, maxSize);
+    if ('tooLarge' in read) return tooLarge(c, maxSize, read.close);
+    if ('bytes' in read && read.bytes) c.req.raw = new Request(c.req.raw, { body: read.bytes });
     return next();
   };
 }
