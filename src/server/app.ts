@@ -76,7 +76,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const auth = new BearerAuth(store, services);
   let origin = beachOrigin(config.publicUrl, config.port);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
-  const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now() });
+  const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
   let ready = false;
   const http = createHttpApp({
     services,

@@ -24,6 +24,8 @@ export interface Config {
   evictIntervalMs: number;
   /** Where clients reach this server (`--public-url` / `PUBLIC_URL`); null ⇒ `http://localhost:<listening port>`. */
   publicUrl: string | null;
+  /** Largest stored beach block (UTF-8 bytes of its JSON); a write or append past it is refused. */
+  beachMaxBlockBytes: number;
 }
 
 const DEFAULTS = {
@@ -35,6 +37,7 @@ const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   waitMaxMs: 25_000,
   logLevel: 'info',
+  beachMaxBlockBytes: 4 * 1024 * 1024,
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -89,6 +92,7 @@ function command(out: { text: string }): Command {
     .option('--cors-origins <list>', 'comma-separated browser origins allowed to call the API (env CORS_ORIGINS, default none)')
     .option('--allowed-hosts <list>', 'comma-separated Host names accepted in local mode besides loopback names (env ALLOWED_HOSTS)')
     .option('--public-url <url>', 'where clients reach this server; its host and port salt beach locks (env PUBLIC_URL, default http://localhost:<port>)')
+    .option('--beach-max-block-bytes <bytes>', `largest beach block kept (env BEACH_MAX_BLOCK_BYTES, default ${DEFAULTS.beachMaxBlockBytes})`)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
@@ -129,6 +133,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     flushIntervalMs: 1000,
     evictIntervalMs: 5 * 60_000,
     publicUrl: publicUrl(values.publicUrl ?? env.PUBLIC_URL),
+    beachMaxBlockBytes: int('BEACH_MAX_BLOCK_BYTES', values.beachMaxBlockBytes ?? env.BEACH_MAX_BLOCK_BYTES, DEFAULTS.beachMaxBlockBytes, 1024, 1024 * 1024 * 1024),
   };
 }
 

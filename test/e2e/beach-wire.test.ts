@@ -193,3 +193,24 @@ describe('the origin comes from PUBLIC_URL', () => {
     }
   });
 });
+
+describe('block size bound (--beach-max-block-bytes)', () => {
+  it('refuses an append or a write that would grow a block past the bound, and stores nothing of it', async () => {
+    const small = beachApp(['--public-url', 'https://beach.example.com', '--beach-max-block-bytes', '2048']);
+    try {
+      const entry = 'x'.repeat(600);
+      const acks = [];
+      for (let i = 0; i < 4; i++) acks.push(await small.beach.post('diary', { append: true, content: entry }));
+      expect(acks.slice(0, 3).map((a) => a.status)).toEqual([200, 200, 200]);
+      expect(acks[3]).toMatchObject({ status: 413, body: { code: 'block_too_large' } });
+      const kept = await small.store.get('diary');
+      expect(Buffer.byteLength(JSON.stringify(kept!.block))).toBeLessThanOrEqual(2048);
+      expect(JSON.stringify(kept!.block).split(entry).length - 1).toBe(3);
+      const whole = await small.beach.post('big', { content: { _: 'y'.repeat(3000) } });
+      expect(whole).toMatchObject({ status: 413, body: { code: 'block_too_large' } });
+      expect(await small.store.get('big')).toBeNull();
+    } finally {
+      await small.app.close();
+    }
+  });
+});

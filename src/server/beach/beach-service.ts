@@ -21,7 +21,12 @@ export interface BeachServiceDeps {
   /** The beach's origin without scheme (`host[:port]` of PUBLIC_URL); salts ordinary locks. */
   origin: () => string;
   now: () => number;
+  /** Largest block kept (UTF-8 bytes of its JSON): appends and writes cannot grow one past it. */
+  maxBlockBytes?: number;
 }
+
+/** The default block size bound: far above any teaching or passport block, far below a disk. */
+export const DEFAULT_MAX_BLOCK_BYTES = 4 * 1024 * 1024;
 
 const engineRecord = (stored: StoredRecord | null): BlockRecord | null =>
   stored === null ? null : { block: stored.block, locks: stored.locks, ...(stored.touched === undefined ? {} : { touched: stored.touched }) };
@@ -94,8 +99,22 @@ export class BeachService {
         const previous = records.get(liquidName) ?? null;
         writes.set(liquidName, { block: liquid, locks: previous?.locks ?? {}, touched: new Date(ctx.now).toISOString() });
       }
+      const tooLarge = this.oversized(writes);
+      if (tooLarge) return { result: tooLarge };
       return { result: reply(result), writes };
     });
+  }
+
+  // Each request is bounded by the body limit, but appends and placements grow a block: past the
+  // bound the change is refused and nothing is stored.
+  private oversized(writes: ReadonlyMap<string, StoredRecord | null>): BeachReply | null {
+    const max = this.deps.maxBlockBytes ?? DEFAULT_MAX_BLOCK_BYTES;
+    for (const [name, record] of writes) {
+      if (record === null) continue;
+      const bytes = Buffer.byteLength(JSON.stringify(record.block));
+      if (bytes > max) return refuse(413, 'block_too_large', `block "${name.slice(0, 100)}" would hold ${bytes} bytes; this beach keeps blocks of at most ${max} bytes`);
+    }
+    return null;
   }
 
   /** DELETE (§8.6): wipe a block and its locks. */
