@@ -15,21 +15,26 @@ function newestSource(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+    else if (/\.(ts|html|css)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
 function stale() {
   if (!existsSync(stamp)) return true;
-  const inputs = Math.max(newestSource(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(root, f)).mtimeMs));
+  const inputs = Math.max(newestSource(join(root, 'src')), ...['package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts'].map((f) => statSync(join(root, f)).mtimeMs));
   return inputs > statSync(stamp).mtimeMs;
 }
 
 if (stale()) {
   process.stderr.write('agent-sync: building dist/ (the sources changed since the last build)\n');
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+  const resolveBin = (path) => createRequire(import.meta.url).resolve(path);
+  const steps = [
+    [resolveBin('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+    [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'vite.config.ts')],
+  ];
+  let built = { status: 0 };
+  for (const args of steps) if (built.status === 0) built = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) {
     process.stderr.write('agent-sync: the build failed (see above)\n');
     process.exit(1);

@@ -50,6 +50,7 @@ const LAYERS: Record<string, LayerRule> = {
   beach: { layers: ['beach', 'protocol'], packages: ['@noble/hashes'], node: false },
   client: { layers: ['client', 'protocol'], packages: ['eventsource-parser', 'zod'], node: false },
   server: { layers: ['server', 'core', 'beach', 'protocol'], packages: ANY_PACKAGE, node: true },
+  web: { layers: ['web', 'client', 'protocol'], packages: [], node: false },
   cli: { layers: ['cli', 'client', 'protocol', 'server'], packages: ['commander'], node: true },
 };
 const layer = (path: string) => path.split('/')[0]!;

@@ -46,6 +46,8 @@ function operation(route: RouteSpec): JsonSchema {
   for (const [status, schema] of Object.entries(route.responses)) {
     responses[status] = route.stream
       ? { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }
+      : route.html
+        ? { description: 'A page or an asset', content: { 'text/html': { schema: { type: 'string' } } } }
       : status === '204'
         ? { description: 'No content' }
         : { description: 'Success', content: { 'application/json': { schema: inline(schema, 'output') } } };

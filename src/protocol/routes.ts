@@ -30,6 +30,8 @@ export interface RouteSpec {
   readonly responses: Readonly<Record<number, z.ZodType>>;
   /** Set for Server-Sent Event streams: the success body is `text/event-stream`. */
   readonly stream?: true;
+  /** Set for pages and assets: the success body is not JSON. */
+  readonly html?: true;
   /** The error body's schema, when it is not D2's (the beach protocol's own shape). */
   readonly errors?: z.ZodType;
 }
@@ -55,6 +57,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/rooms/{room}/poll', operationId: 'poll', summary: 'Dashboard bundle and the audit log, newest first.', tag: 'reads', access: 'member', pathParams: ['room'], query: PollQuery, responses: { 200: Poll } },
   { method: 'get', path: '/rooms/{room}/wait', operationId: 'wait', summary: 'Block until a CEL condition holds or the timeout passes.', tag: 'live', access: 'member', pathParams: ['room'], query: WaitQuery, responses: { 200: WaitResult } },
   { method: 'get', path: '/rooms/{room}/events', operationId: 'events', summary: 'Server-Sent Events of committed changes; resume with Last-Event-ID.', tag: 'live', access: 'member', pathParams: ['room'], query: EventsQuery, responses: { 200: z.string() }, stream: true },
+  { method: 'get', path: '/rooms/{room}/dashboard', operationId: 'dashboard', summary: 'The room dashboard page (HTML; the token goes in the URL fragment or the page’s form).', tag: 'web', access: 'public', pathParams: ['room'], responses: { 200: z.string() }, html: true },
+  { method: 'get', path: '/web/assets/{file}', operationId: 'webAsset', summary: 'A built asset of the web pages (hashed name, immutable).', tag: 'web', access: 'public', pathParams: ['file'], responses: { 200: z.string() }, html: true },
   ...(['get', 'post', 'delete'] as const).map(
     (method): RouteSpec => ({
       method,

@@ -1,6 +1,7 @@
 // The composition root: the only file that sees storage, services, auth and transports.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 import type { Hono } from 'hono';
 import pino from 'pino';
 import { createServices, type Services } from '../core/service/index.js';
@@ -64,6 +65,12 @@ export function openBeachStore(store: RoomStore): BeachStore {
   return store instanceof SqliteRoomStore ? new SqliteBeachStore(store.db) : new MemoryBeachStore();
 }
 
+/** The Vite build of the web pages beside the package (dist/web). */
+function webDirOf(): string | null {
+  const root = packageRoot();
+  return root ? join(root, 'dist', 'web') : null;
+}
+
 export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const log = overrides.log ?? pino({ level: config.logLevel });
   const store = overrides.store ?? openStore(config);
@@ -88,6 +95,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     log,
     requestLog: log,
     beach,
+    webDir: webDirOf(),
     ready: () => ready,
     extend: (app) => registerLiveRoutes(app, services, auth),
   });

@@ -1,8 +1,9 @@
 // Configuration from flags (parsed by commander) and environment, validated once at start-up.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from './package-root.js';
+
+export { packageVersion };
 
 export interface Config {
   host: string;
@@ -47,22 +48,6 @@ export class ConfigError extends Error {}
 
 /** `--help` or `--version`: print `message` and exit 0. */
 export class ConfigInfo extends Error {}
-
-let version: string | undefined;
-
-/** The version in agent-sync's package.json, found upwards from this file (src/, dist/ or a bench build). */
-export function packageVersion(): string {
-  if (version !== undefined) return version;
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'agent-sync' && typeof pkg.version === 'string') return (version = pkg.version);
-    } catch {
-      // no package.json here: keep looking upwards
-    }
-    if (dirname(dir) === dir) return (version = 'unknown');
-  }
-}
 
 function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined || raw === '') return fallback;

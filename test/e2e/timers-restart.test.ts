@@ -25,10 +25,11 @@ describe('timers in real time (real server, SQLite)', () => {
     expect(woken.body).toMatchObject({ triggered: true, state: { anchor: 1 } });
     expect(woken.body.timeout).toBeUndefined();
 
-    // Long timers and a cooldown are pending when the server stops.
-    await alice.invoke('r', '_register_action', { id: 'offer', writes: [{ key: 'offer', value: 'fur', timer: { ms: 1500, effect: 'delete' } }] });
-    await alice.invoke('r', '_register_action', { id: 'reveal', writes: [{ key: 'secret_door', value: 'open', timer: { ms: 1500, effect: 'enable' } }] });
-    await alice.invoke('r', '_register_action', { id: 'forage', writes: [{ key: 'wood', increment: 1 }], on_invoke: { timer: { ms: 1500, effect: 'enable' } } });
+    // Long timers and a cooldown are pending when the server stops (long enough that a restart on a
+    // busy machine cannot outlast them).
+    await alice.invoke('r', '_register_action', { id: 'offer', writes: [{ key: 'offer', value: 'fur', timer: { ms: 5000, effect: 'delete' } }] });
+    await alice.invoke('r', '_register_action', { id: 'reveal', writes: [{ key: 'secret_door', value: 'open', timer: { ms: 5000, effect: 'enable' } }] });
+    await alice.invoke('r', '_register_action', { id: 'forage', writes: [{ key: 'wood', increment: 1 }], on_invoke: { timer: { ms: 5000, effect: 'enable' } } });
     await alice.invoke('r', 'offer');
     await alice.invoke('r', 'reveal');
     await alice.invoke('r', 'forage');
@@ -47,9 +48,9 @@ describe('timers in real time (real server, SQLite)', () => {
 
     // After the restart the scheduler still fires them: a wait on all three is woken.
     const condition = '!has(state._shared.offer) && has(state._shared.secret_door) && "forage" in actions';
-    const after = await alice.get(`/rooms/r/wait?condition=${encodeURIComponent(condition)}&include=state._shared,actions&timeout=10000`);
+    const after = await alice.get(`/rooms/r/wait?condition=${encodeURIComponent(condition)}&include=state._shared,actions&timeout=20000`);
     expect(after.body).toMatchObject({ triggered: true, state: { secret_door: 'open' } });
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1400);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(4900);
     expect((await alice.invoke('r', 'forage')).status).toBe(200);
 
     const audit = await new TestClient(server.url).as(joined.body.token).get('/rooms/r/poll?limit=20');

@@ -25,7 +25,7 @@ export function checkResponse(method: string, path: string, status: number, body
   }
   const route = routeFor(method, path);
   if (!route) throw new Error(`${method} ${path} → ${status}: no route in protocol/routes.ts describes it`);
-  if (route.stream || (status !== 204 && !contentType?.includes('application/json'))) return;
+  if (route.stream || route.html || (status !== 204 && !contentType?.includes('application/json'))) return;
   const schema = route.responses[status];
   if (!schema) throw new Error(`${method} ${path} → ${status}: the route table lists no ${status} response`);
   const parsed = schema.safeParse(body);

@@ -6,6 +6,7 @@ import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import type { BeachService } from '../beach/beach-service.js';
 import { registerBeachRoutes } from './beach-routes.js';
+import { registerWebRoutes } from './web-routes.js';
 import { limitBody } from './body-limit.js';
 import { checkHost } from './host-check.js';
 import { logRequests, type RequestLogger } from './request-log.js';
@@ -33,6 +34,8 @@ export interface HttpDeps {
   ready: () => boolean;
   /** The public beach protocol, mounted ahead of the room API's middleware (its own CORS). */
   beach?: BeachService;
+  /** The built web pages (dist/web), or null when they cannot be found. */
+  webDir?: string | null;
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
 }
@@ -61,6 +64,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
   registerRoutes(app, deps);
+  if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);
   deps.extend?.(app);
   app.notFound((c) => {
     const known = KNOWN_PATHS.find(([pattern]) => pattern.test(c.req.path));

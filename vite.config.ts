@@ -1,0 +1,19 @@
+// The web pages (src/web) built by Vite into dist/web: hashed assets under /web/assets, no
+// third-party script, nothing loaded from a CDN.
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: resolve(import.meta.dirname, 'src/web'),
+  base: '/web/',
+  publicDir: false,
+  resolve: { conditions: ['agent-sync-source'] },
+  build: {
+    outDir: resolve(import.meta.dirname, 'dist/web'),
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    rollupOptions: { input: { dashboard: resolve(import.meta.dirname, 'src/web/dashboard.html') } },
+  },
+  logLevel: 'warn',
+});
