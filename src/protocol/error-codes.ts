@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   scope_denied: 403,
   unreadable_scope: 403,
   admin_required: 403,
+  origin_not_allowed: 403,
   join_not_open: 403,
   host_not_allowed: 403,
   // rooms and agents

@@ -102,6 +102,10 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await anon.request('GET', '/rooms', undefined, { host: 'rebound.evil.test' }), 'host_not_allowed', { host: 'rebound.evil.test' });
     });
 
+    it('origin_not_allowed: a change sent by a page on another origin', async () => {
+      expectError(await anon.request('POST', '/rooms', { id: 'csrf' }, { origin: 'https://evil.example' }), 'origin_not_allowed', { origin: 'https://evil.example' });
+    });
+
     it('identity_mismatch names who is authenticated and who was claimed', async () => {
       expectError(await alice.invoke(room, 'help', {}, { agent: 'bob' }), 'identity_mismatch', { authenticated_as: 'alice', claimed: 'bob' });
       expectError(await register(alice, { id: 'for_bob', scope: 'bob' }), 'identity_mismatch', { scope: 'bob', authenticated_as: 'alice' });

@@ -9,6 +9,7 @@ import { registerBeachRoutes } from './beach-routes.js';
 import { registerWebRoutes } from './web-routes.js';
 import { limitBody } from './body-limit.js';
 import { checkHost } from './host-check.js';
+import { checkOrigin } from './origin-check.js';
 import { logRequests, type RequestLogger } from './request-log.js';
 import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
@@ -59,6 +60,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
+  app.use('*', checkOrigin(deps.corsOrigins ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping.'))));
   const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));
