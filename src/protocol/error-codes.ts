@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   read_only_token: 403,
   identity_mismatch: 403,
   scope_denied: 403,
+  not_member: 403,
   unreadable_scope: 403,
   admin_required: 403,
   origin_not_allowed: 403,

@@ -14,6 +14,7 @@ const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
   // Node's HTTP parser rejects these before the app runs; the real-server tests in bad-input.test.ts cover them.
   headers_too_large: 'produced by the HTTP parser of a real server (bad-input.test.ts: over-long URL)',
   invalid_request: 'produced by the HTTP parser of a real server for an unparseable request line',
+  not_member: 'decided by core/identity/access.ts for tok_ bearers (access.test.ts); served once tok_ rooms are wired to HTTP',
 };
 
 const produced = new Set<string>();

@@ -9,6 +9,10 @@ export interface Caller {
   kind: CallerKind;
   /** The agent a credential is bound to (agent tokens, or admins acting as an agent). */
   agentId: string | null;
+  /** The user behind a `tok_` token or a passkey session (absent for legacy tokens). */
+  userId?: string;
+  /** The `tok_` token's id, for audit and elevation hints. */
+  tokenId?: string;
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous', agentId: null });
