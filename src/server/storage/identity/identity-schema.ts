@@ -1,0 +1,90 @@
+// The identity tables, one text for both databases (SQLite and PostgreSQL take the same DDL
+// here: integers are bigint-compatible, text ids use the C collation on PostgreSQL only).
+// Versioned: a migration is never edited once released; append a new one.
+
+const ddl = (collate: string, bigint: string) => `
+CREATE TABLE users (
+  id text${collate} PRIMARY KEY,
+  username text${collate} NOT NULL UNIQUE,
+  created_at ${bigint} NOT NULL
+);
+CREATE TABLE passkeys (
+  id text${collate} PRIMARY KEY,
+  user_id text${collate} NOT NULL,
+  public_key text NOT NULL,
+  counter ${bigint} NOT NULL,
+  transports text NOT NULL,
+  device_type text,
+  backed_up smallint NOT NULL,
+  created_at ${bigint} NOT NULL,
+  last_used_at ${bigint}
+);
+CREATE INDEX passkeys_user ON passkeys (user_id);
+CREATE TABLE sessions (
+  hash text PRIMARY KEY,
+  user_id text${collate} NOT NULL,
+  kind text NOT NULL,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  revoked_at ${bigint}
+);
+CREATE TABLE user_tokens (
+  id text${collate} PRIMARY KEY,
+  kind text NOT NULL,
+  hash text NOT NULL UNIQUE,
+  user_id text${collate} NOT NULL,
+  scope text NOT NULL,
+  label text,
+  family text NOT NULL,
+  pair_id text,
+  client_id text,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint},
+  revoked_at ${bigint},
+  used_at ${bigint},
+  last_used_at ${bigint}
+);
+CREATE INDEX user_tokens_user ON user_tokens (user_id, kind, created_at);
+CREATE INDEX user_tokens_family ON user_tokens (family);
+CREATE INDEX user_tokens_pair ON user_tokens (pair_id);
+CREATE TABLE embodiments (
+  family text NOT NULL,
+  room_id text${collate} NOT NULL,
+  agent_id text NOT NULL,
+  PRIMARY KEY (family, room_id)
+);
+CREATE INDEX embodiments_room ON embodiments (room_id);
+CREATE TABLE device_codes (
+  id text PRIMARY KEY,
+  device_hash text NOT NULL UNIQUE,
+  user_code_hash text NOT NULL UNIQUE,
+  client_id text,
+  scope text NOT NULL,
+  approved_scope text,
+  status text NOT NULL,
+  user_id text,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  poll_interval integer NOT NULL,
+  last_polled_at ${bigint}
+);
+CREATE TABLE room_roles (
+  user_id text${collate} NOT NULL,
+  room_id text${collate} NOT NULL,
+  role text NOT NULL,
+  invited_by text,
+  created_at ${bigint} NOT NULL,
+  PRIMARY KEY (user_id, room_id)
+);
+CREATE INDEX room_roles_room ON room_roles (room_id);
+CREATE TABLE rate_limits (
+  key text NOT NULL,
+  window_end ${bigint} NOT NULL,
+  hits integer NOT NULL,
+  PRIMARY KEY (key, window_end)
+);
+`;
+
+export const SQLITE_IDENTITY_MIGRATIONS: readonly string[] = [ddl('', 'integer')];
+
+export const POSTGRES_IDENTITY_MIGRATIONS = [{ version: 1, name: 'identity: users, passkeys, sessions, tokens, device codes, roles, rate limits', sql: ddl(' COLLATE "C"', 'bigint') }];
