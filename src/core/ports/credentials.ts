@@ -1,6 +1,6 @@
 // Minting bearer secrets as a port: the core sees only the secret once and its hash.
 
-export type TokenPrefix = 'room_' | 'view_' | 'as_';
+export type TokenPrefix = 'room_' | 'view_' | 'as_' | 'tok_' | 'ref_' | 'dev_' | 'sess_';
 
 export interface MintedToken {
   /** The bearer secret, returned to the client once and never stored. */
@@ -12,4 +12,6 @@ export interface MintedToken {
 export interface Credentials {
   mint(prefix: TokenPrefix): MintedToken;
   hash(token: string): string;
+  /** A device-flow user code: 8 characters of an unambiguous alphabet from a CSPRNG, as XXXX-XXXX. */
+  userCode(): string;
 }
