@@ -8,12 +8,16 @@ import { BeachAnswer, BeachErrorBody, BeachQuery, BeachRequest } from './wire/be
 import { InvokeBody, InvokeResult, RegistrationResult } from './wire/invoke.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
+import {
+  ClaimBody, Claimed, DeviceStart, DeviceStartBody, DeviceTokenBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken,
+  RefreshBody, RevokedToken, TokenGrant, TokenList,
+} from './wire/identity.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
 
 /** Who may call a route: nobody in particular, a member of the room, or its admin. */
-export type Access = 'public' | 'local_or_token' | 'member' | 'admin';
+export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token';
 
 export interface RouteSpec {
   readonly method: Method;
@@ -59,6 +63,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/rooms/{room}/events', operationId: 'events', summary: 'Server-Sent Events of committed changes; resume with Last-Event-ID.', tag: 'live', access: 'member', pathParams: ['room'], query: EventsQuery, responses: { 200: z.string() }, stream: true },
   { method: 'get', path: '/rooms/{room}/dashboard', operationId: 'dashboard', summary: 'The room dashboard page (HTML; the token goes in the URL fragment or the page’s form).', tag: 'web', access: 'public', pathParams: ['room'], responses: { 200: z.string() }, html: true },
   { method: 'get', path: '/web/assets/{file}', operationId: 'webAsset', summary: 'A built asset of the web pages (hashed name, immutable).', tag: 'web', access: 'public', pathParams: ['file'], responses: { 200: z.string() }, html: true },
+  { method: 'post', path: '/rooms/{room}/invite', operationId: 'inviteUser', summary: 'Give a user a role in the room (owner, through a token at full level for it).', tag: 'rooms', access: 'owner', pathParams: ['room'], body: InviteBody, responses: { 200: Invited } },
+  { method: 'post', path: '/rooms/{room}/claim', operationId: 'claimRoom', summary: "Become an owner of a room by presenting its room token (room_) with a user's tok_.", tag: 'rooms', access: 'user_token', pathParams: ['room'], body: ClaimBody, responses: { 200: Claimed } },
+  { method: 'post', path: '/tokens', operationId: 'mintToken', summary: 'Mint a scoped token (passkey session or tokens:manage; never wider than the caller).', tag: 'tokens', access: 'token_manager', body: MintTokenBody, responses: { 201: MintedToken } },
+  { method: 'get', path: '/tokens', operationId: 'listTokens', summary: "The user's tokens, newest first; never a secret.", tag: 'tokens', access: 'token_manager', responses: { 200: TokenList } },
+  { method: 'patch', path: '/tokens/{token}', operationId: 'patchToken', summary: "Change a token's scope (within the caller's own).", tag: 'tokens', access: 'token_manager', pathParams: ['token'], body: PatchTokenBody, responses: { 200: PatchedToken } },
+  { method: 'delete', path: '/tokens/{token}', operationId: 'revokeToken', summary: 'Revoke a token (and its refresh token).', tag: 'tokens', access: 'token_manager', pathParams: ['token'], responses: { 200: RevokedToken } },
+  { method: 'post', path: '/tokens/refresh', operationId: 'refreshToken', summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes its family.', tag: 'tokens', access: 'public', body: RefreshBody, responses: { 200: TokenGrant } },
+  { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
+  { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
   ...(['get', 'post', 'delete'] as const).map(
     (method): RouteSpec => ({
       method,

@@ -19,12 +19,20 @@ import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
 import type { BeachStore } from './beach/beach-store.js';
 import { BeachService } from './beach/beach-service.js';
 import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
-import { beachOrigin, isLoopback, type Config } from './config.js';
+import { beachOrigin, isLoopback, publicOrigin, type Config } from './config.js';
+import type { IdentityStore } from '../core/ports/identity-store.js';
+import { IdentityService } from '../core/identity/identity-service.js';
+import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
+import { SqliteIdentityStore } from './storage/sqlite/sqlite-identity-store.js';
+import { PostgresIdentityStore } from './storage/postgres/postgres-identity-store.js';
+import { cookieSessionCheck } from './http/identity-routes.js';
 
 export interface App {
   http: Hono;
   services: Services;
   store: RoomStore;
+  identityStore: IdentityStore;
+  identity: IdentityService;
   beach: BeachService;
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
@@ -40,6 +48,7 @@ export interface App {
 export interface AppOverrides {
   store?: RoomStore;
   beachStore?: BeachStore;
+  identityStore?: IdentityStore;
   clock?: Clock;
   timers?: Timers;
   log?: pino.Logger;
@@ -60,6 +69,17 @@ export function openStore(config: Config): RoomStore {
   return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
 }
 
+/**
+ * Identity lives beside the rooms: in PostgreSQL in the same database, in SQLite in its own file
+ * (`identity.db`, opened shared, so the operator CLI can write it while the server runs).
+ */
+export function openIdentityStore(config: Config): IdentityStore {
+  if (config.store === 'memory') return new MemoryIdentityStore();
+  if (config.store === 'postgres') return new PostgresIdentityStore(config.databaseUrl!, { poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 4)) });
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteIdentityStore(join(config.dataDir, 'identity.db'));
+}
+
 /** Beach blocks live beside the rooms: in the same SQLite file, or in memory with a memory store. */
 export function openBeachStore(store: RoomStore): BeachStore {
   return store instanceof SqliteRoomStore ? new SqliteBeachStore(store.db) : new MemoryBeachStore();
@@ -75,13 +95,32 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const log = overrides.log ?? pino({ level: config.logLevel });
   const store = overrides.store ?? openStore(config);
   const clock = overrides.clock ?? systemClock;
-  const localMode = isLoopback(config.host);
+  // D21: local mode is configured by a loopback address (unless --local-mode off) and ends once a user exists.
+  const localMode = isLoopback(config.host) && config.localMode !== 'off';
+  const options = { localMode, waitMaxMs: config.waitMaxMs };
   const services = createServices(
     { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, timers: overrides.timers ?? nodeTimers, report: (err) => log.error({ err }, 'background task failed') },
-    { localMode, waitMaxMs: config.waitMaxMs },
+    options,
   );
-  const auth = new BearerAuth(store, services);
   let origin = beachOrigin(config.publicUrl, config.port);
+  let publicUrl = publicOrigin(config.publicUrl, config.port);
+  const identityStore = overrides.identityStore ?? openIdentityStore(config);
+  const identity = new IdentityService({
+    store: identityStore,
+    clock,
+    credentials: nodeCredentials,
+    ids: nodeIds,
+    publicUrl: () => publicUrl,
+    localModeConfigured: localMode,
+    rooms: {
+      exists: async (id) => (await store.getRoom(id)) !== null,
+      roomTokenMatches: async (id, token) => {
+        const room = await store.getRoom(id);
+        return room !== null && token.startsWith('room_') && nodeCredentials.hash(token) === room.tokenHash;
+      },
+    },
+  });
+  const auth = new BearerAuth(store, services, identity);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
   let ready = false;
@@ -96,6 +135,14 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     requestLog: log,
     beach,
     webDir: webDirOf(),
+    identity: {
+      service: identity,
+      session: cookieSessionCheck(identity, () => publicUrl),
+      // Local mode ends once a user exists, also one made by the operator CLI in another process.
+      refreshLocalMode: async () => {
+        if (options.localMode) options.localMode = await identity.localMode();
+      },
+    },
     ready: () => ready,
     extend: (app) => registerLiveRoutes(app, services, auth),
   });
@@ -110,11 +157,16 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     http,
     services,
     store,
+    identityStore,
+    identity,
     beach,
     log,
     setReady: (value) => (ready = value),
     listeningOn: (port) => {
-      if (config.publicUrl === null) origin = beachOrigin(null, port);
+      if (config.publicUrl === null) {
+        origin = beachOrigin(null, port);
+        publicUrl = publicOrigin(null, port);
+      }
     },
     start: () => services.time.restore(),
     async close() {
@@ -124,6 +176,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       services.time.stop();
       await services.presence.flush(clock.now());
       await beachStore.close();
+      await identityStore.close();
       await store.close();
     },
   };

@@ -27,6 +27,8 @@ export interface Config {
   publicUrl: string | null;
   /** Largest stored beach block (UTF-8 bytes of its JSON); a write or append past it is refused. */
   beachMaxBlockBytes: number;
+  /** `--local-mode off` ends local mode explicitly (D21); `auto`: loopback and no users yet. */
+  localMode: 'auto' | 'off';
 }
 
 const DEFAULTS = {
@@ -76,6 +78,7 @@ function command(out: { text: string }): Command {
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')}; info logs every request (env LOG_LEVEL, default info)`)
     .option('--cors-origins <list>', 'comma-separated browser origins allowed to call the API (env CORS_ORIGINS, default none)')
     .option('--allowed-hosts <list>', 'comma-separated Host names accepted in local mode besides loopback names (env ALLOWED_HOSTS)')
+    .option('--local-mode <mode>', 'auto (loopback and no users yet: anyone may create rooms) or off (env LOCAL_MODE, default auto)')
     .option('--public-url <url>', 'where clients reach this server; its host and port salt beach locks (env PUBLIC_URL, default http://localhost:<port>)')
     .option('--beach-max-block-bytes <bytes>', `largest beach block kept (env BEACH_MAX_BLOCK_BYTES, default ${DEFAULTS.beachMaxBlockBytes})`)
     .allowExcessArguments(false)
@@ -119,7 +122,19 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     evictIntervalMs: 5 * 60_000,
     publicUrl: publicUrl(values.publicUrl ?? env.PUBLIC_URL),
     beachMaxBlockBytes: int('BEACH_MAX_BLOCK_BYTES', values.beachMaxBlockBytes ?? env.BEACH_MAX_BLOCK_BYTES, DEFAULTS.beachMaxBlockBytes, 1024, 1024 * 1024 * 1024),
+    localMode: localModeOf(values.localMode ?? env.LOCAL_MODE),
   };
+}
+
+function localModeOf(raw: string | undefined): 'auto' | 'off' {
+  if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
+  if (raw === 'off') return 'off';
+  throw new ConfigError(`LOCAL_MODE must be auto or off (got ${JSON.stringify(raw)})`);
+}
+
+/** The one public URL (no trailing slash): WebAuthn origin, device verification_uri, OAuth issuer, elevate links. */
+export function publicOrigin(publicUrl: string | null, port: number): string {
+  return publicUrl ?? `http://localhost:${port}`;
 }
 
 function publicUrl(raw: string | undefined): string | null {

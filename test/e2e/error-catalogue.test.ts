@@ -8,13 +8,14 @@ import { loadConfig } from '../../src/server/config.js';
 import { MAX_WAITS_PER_AGENT } from '../../src/core/limits.js';
 import { TestClient, type JsonResponse } from '../support/http-client.js';
 import { inProcessApp, roomWithAgents, type TestApp } from '../support/in-process.js';
+import { ManualClock } from '../../src/core/ports/clock.js';
 
 /** Codes no request in this file produces, each with the reason. Keep it honest: it must stay small. */
 const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
   // Node's HTTP parser rejects these before the app runs; the real-server tests in bad-input.test.ts cover them.
   headers_too_large: 'produced by the HTTP parser of a real server (bad-input.test.ts: over-long URL)',
   invalid_request: 'produced by the HTTP parser of a real server for an unparseable request line',
-  not_member: 'decided by core/identity/access.ts for tok_ bearers (access.test.ts); served once tok_ rooms are wired to HTTP',
+  user_exists: 'users are created by the operator CLI and the passkey pages, not over this API (identity-service.test.ts covers it)',
 };
 
 const produced = new Set<string>();
@@ -287,6 +288,38 @@ describe('error catalogue (in-process, memory store)', () => {
       const other = inProcessApp();
       other.app.setReady(false);
       expectError(await other.client.get('/healthz'), 'service_unavailable');
+      await other.app.close();
+    });
+
+    it('identity: not_member, user_not_found, token_not_found, token_revoked, invalid_grant and the device-flow codes', async () => {
+      const clock = new ManualClock();
+      const other = inProcessApp({ clock });
+      const identity = other.app.identity;
+      await other.client.post('/rooms', { id: 'idroom' });
+      const ada = await identity.createUser('ada');
+      const manage = (await identity.operatorMint(ada.id, { scope: 'rooms:* create_rooms tokens:manage' })).token;
+      const ada2 = other.client.as(manage);
+      expectError(await ada2.get('/rooms/idroom/context'), 'not_member', { room: 'idroom' });
+      const created = await ada2.post('/rooms', { id: 'owned' });
+      expect(created.status).toBe(201);
+      expectError(await ada2.post('/rooms/owned/invite', { username: 'nobody' }), 'user_not_found');
+      expectError(await ada2.request('DELETE', '/tokens/no-such-token'), 'token_not_found');
+      const minted = await ada2.post('/tokens', { scope: 'rooms:owned:read', with_refresh: true });
+      expect(minted.status).toBe(201);
+      expect((await ada2.request('DELETE', `/tokens/${minted.body.id}`)).status).toBe(200);
+      expectError(await ada2.request('PATCH', `/tokens/${minted.body.id}`, { scope: 'rooms:owned:read' }), 'token_revoked');
+      expectError(await other.client.post('/tokens/refresh', { refresh_token: minted.body.refresh_token }), 'invalid_grant');
+      const start = await other.client.post('/auth/device', { scope: 'rooms:owned' });
+      expectError(await other.client.post('/auth/device/token', { device_code: start.body.device_code }), 'authorization_pending');
+      expectError(await other.client.post('/auth/device/token', { device_code: start.body.device_code }), 'slow_down');
+      await identity.denyDevice({ kind: 'session', userId: ada.id }, start.body.user_code);
+      expectError(await other.client.post('/auth/device/token', { device_code: start.body.device_code }), 'access_denied');
+      const late = await other.client.post('/auth/device', {});
+      clock.advance(900_000);
+      expectError(await other.client.post('/auth/device/token', { device_code: late.body.device_code }), 'expired_token');
+      let last: JsonResponse | null = null;
+      for (let i = 0; i < 40 && last?.status !== 429; i++) last = await other.client.post('/auth/device', {});
+      expectError(last!, 'too_many_requests');
       await other.app.close();
     });
 

@@ -5,7 +5,7 @@
 // as the agent it embodied (D20) and is read-only until it has one. Legacy `room_`/`view_`/`as_`
 // callers (D19) and the anonymous caller keep their rules and are mapped onto the same table.
 import { SyncError } from '../errors.js';
-import type { Caller } from '../service/caller.js';
+import { actorOf, type Caller } from '../service/caller.js';
 import { atLeast, grantFor, minLevel, type Level, type Scope } from './scope.js';
 
 export type Role = 'owner' | 'collaborator' | 'participant' | 'observer';
@@ -103,10 +103,12 @@ export function authorize(principal: Principal, room: RoomAccess | null, op: Ope
   if (READS.has(op)) return allow(caller, level);
   if (op === 'join') {
     if (!atLeast(level, 'write')) return deny(readOnly(room.id, level));
-    if (grant.agent !== null && options.agent !== undefined && options.agent !== null && options.agent !== grant.agent) {
+    // options.agent: undefined = the target is not known yet; null = none named (a new id would be chosen).
+    if (grant.agent !== null && options.agent !== undefined && options.agent !== grant.agent) {
       return deny(new SyncError('identity_mismatch', `This token acts only as ${grant.agent} in ${room.id}.`, { authenticated_as: grant.agent, claimed: options.agent }));
     }
-    return allow(caller, level);
+    // A write-level token may add a new agent (and becomes it, D20); it re-joins only the agent it is.
+    return allow({ ...caller, joins: true }, level);
   }
   if (op === 'invoke' || op === 'register') {
     if (!atLeast(level, 'write')) return deny(readOnly(room.id, level));
@@ -157,8 +159,12 @@ function roomless(principal: Principal, op: Operation, options: AuthorizeOptions
 function legacy(caller: Caller, op: Operation): Decision {
   if (READS.has(op) || op === 'join') return allow(caller);
   if (op === 'invoke' || op === 'register') {
-    if (caller.kind === 'anonymous') return deny(new SyncError('authentication_required', 'This request needs a bearer token for the room.'));
-    if (caller.kind === 'viewer') return deny(new SyncError('read_only_token', 'A view token can read the room but not change it.'));
+    try {
+      actorOf(caller, undefined);
+    } catch (error) {
+      if (error instanceof SyncError) return deny(error);
+      throw error;
+    }
     return allow(caller);
   }
   if (op === 'delete_room' && caller.kind === 'admin') return allow(caller);

@@ -13,6 +13,8 @@ export interface Caller {
   userId?: string;
   /** The `tok_` token's id, for audit and elevation hints. */
   tokenId?: string;
+  /** Set by authorize for a join: this caller may add a new agent (write access to the room). */
+  joins?: boolean;
 }
 
 export const ANONYMOUS: Caller = Object.freeze({ kind: 'anonymous', agentId: null });

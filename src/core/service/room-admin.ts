@@ -45,12 +45,16 @@ export class RoomAdmin {
   constructor(private readonly deps: ServiceDeps) {}
 
   async create(body: JsonObject, caller: Caller): Promise<CreatedRoom> {
-    if (!this.deps.options.localMode && caller.kind === 'anonymous') {
-      throw new SyncError('authentication_required', 'Creating rooms on this server needs a token with create_rooms.', {
-        hint: 'Local mode (a loopback-only server with no users) lets anyone create rooms.',
-      });
+    // The caller was authorised for create_room by core/identity/access.ts: a user's token with
+    // create_rooms carries its user; otherwise only local mode lets anyone create rooms (D21).
+    if (!this.deps.options.localMode && caller.userId === undefined) {
+      if (caller.kind === 'anonymous') {
+        throw new SyncError('authentication_required', 'Creating rooms on this server needs a token with create_rooms.', {
+          hint: 'Local mode (a loopback-only server with no users) lets anyone create rooms.',
+        });
+      }
+      throw new SyncError('scope_denied', 'This token cannot create rooms.');
     }
-    if (!this.deps.options.localMode) throw new SyncError('scope_denied', 'This token cannot create rooms.');
     const unknown = Object.keys(body).find((k) => !['id', 'meta', 'label'].includes(k));
     if (unknown) throw new SyncError('invalid_body', `A room takes id, meta and label; ${quote(unknown)} is not one of them.`, { field: unknown });
     const id = body.id ?? this.deps.ids.uuid();

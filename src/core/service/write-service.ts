@@ -75,7 +75,7 @@ export class WriteService {
     const id = joinId(body) ?? ids.uuid();
     return registry.exclusive(roomId, async (room, tx) => {
       const minted = credentials.mint('as_');
-      const mayJoin = options.localMode || caller.kind === 'admin' || caller.kind === 'agent' || room.room.meta.open_join === true;
+      const mayJoin = options.localMode || caller.kind === 'admin' || caller.kind === 'agent' || caller.joins === true || room.room.meta.open_join === true;
       const plan = planJoin({ room, body, caller, mayJoin, agentId: id, now: clock.now(), hasher, credentialHash: minted.hash });
       await registry.commit(room, tx, plan.batch);
       return { ...agentResponse(room.id, room.agents.get(id) ?? plan.agent), token: minted.token };

@@ -8,6 +8,9 @@ import type { Caller, Services } from '../../core/service/index.js';
 import { ANONYMOUS } from '../../core/service/index.js';
 import { hashToken } from '../crypto/node-crypto.js';
 import { ByteLru } from '../../core/byte-lru.js';
+import { authorize, requireAllowed, type Operation, type Principal } from '../../core/identity/access.js';
+import type { IdentityService } from '../../core/identity/identity-service.js';
+import { grantFor } from '../../core/identity/scope.js';
 
 /** Each cache is an LRU bounded by bytes: a bearer is client-chosen text of up to the header limit. */
 export const AUTH_CACHE_BYTES = 4 * 1024 * 1024;
@@ -21,6 +24,8 @@ export class BearerAuth {
   constructor(
     private readonly store: RoomStore,
     private readonly services: Services,
+    /** Users' `tok_` tokens (D18); without it only legacy tokens are known. */
+    readonly identity: IdentityService | null = null,
   ) {
     // A re-join revokes the agent's tokens and a deleted room takes its tokens along: drop them.
     services.registry.onCommit((room, batch) => {
@@ -60,8 +65,33 @@ export class BearerAuth {
     return match[1]!;
   }
 
-  async callerFor(roomId: string, header: string | undefined | null): Promise<Caller> {
+  /**
+   * The caller for an operation on a room, decided by the core's one authorisation function:
+   * a `tok_` bearer by its scope, its user's role and its embodiment; a legacy bearer (or none)
+   * resolved to its room caller first (D19). `agent` is the agent a join asks to become.
+   */
+  async callerFor(roomId: string, header: string | undefined | null, op: Operation = 'read_context', agent?: string | null): Promise<Caller> {
+    // An invocation is decided through the caller's kind (authorize gives admin at full level,
+    // agent at write level with an agent, viewer otherwise — exactly its invoke rule): the write
+    // service then refuses a viewer or nobody inside the room lock, so the refusal is audited.
+    if (op === 'invoke' || op === 'register') op = 'read_context';
     const token = BearerAuth.bearerOf(header);
+    if (token !== null && token.startsWith('tok_') && this.identity) {
+      return this.identity.authorize(await this.identity.principal(token, roomId), roomId, op, agent);
+    }
+    const caller = await this.legacyCaller(roomId, token);
+    return requireAllowed(authorize({ kind: 'legacy', caller }, { id: roomId, role: null }, op, { localMode: this.services.deps.options.localMode, agent }));
+  }
+
+  /** The principal behind a bearer for the roomless routes (tokens API, room creation): null for none. */
+  async principalFor(header: string | undefined | null, roomId: string | null = null): Promise<Principal | null> {
+    const token = BearerAuth.bearerOf(header);
+    if (token === null) return null;
+    if (token.startsWith('tok_') && this.identity) return this.identity.principal(token, roomId);
+    return { kind: 'legacy', caller: roomId === null ? ANONYMOUS : await this.legacyCaller(roomId, token) };
+  }
+
+  private async legacyCaller(roomId: string, token: string | null): Promise<Caller> {
     if (token === null) return ANONYMOUS;
     const hash = this.hashOf(token);
     if (token.startsWith('room_') || token.startsWith('view_')) {
@@ -84,6 +114,12 @@ export class BearerAuth {
   async roomsFor(header: string | undefined | null): Promise<string[]> {
     const token = BearerAuth.bearerOf(header);
     if (token === null) return [];
+    if (token.startsWith('tok_') && this.identity) {
+      // The user's rooms that this token's scope reaches (§11 item 7: listings follow the scope).
+      const principal = await this.identity.principal(token, null);
+      const links = await this.identity.roomsOf(principal.userId);
+      return links.map((l) => l.roomId).filter((room) => grantFor(principal.scope, room) !== null);
+    }
     return this.store.roomsForCredential(hashToken(token));
   }
 

@@ -14,6 +14,8 @@ import { logRequests, type RequestLogger } from './request-log.js';
 import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
+import { registerIdentityRoutes, type SessionCheck } from './identity-routes.js';
+import type { IdentityService } from '../../core/identity/identity-service.js';
 import { replacedRoute } from './seed-004-routes.js';
 import { openApiDocument } from '../../protocol/openapi.js';
 
@@ -37,6 +39,8 @@ export interface HttpDeps {
   beach?: BeachService;
   /** The built web pages (dist/web), or null when they cannot be found. */
   webDir?: string | null;
+  /** Users, tokens and the device flow (D18–D22). */
+  identity?: { service: IdentityService; session: SessionCheck; refreshLocalMode: () => Promise<void> };
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
 }
@@ -51,6 +55,11 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/rooms\/[^/]+\/eval\/?$/, 'POST'],
   [/^\/rooms\/[^/]+\/(rotate-token|rotate-view-token)\/?$/, 'POST'],
   [/^\/rooms\/[^/]+\/view-token\/?$/, 'DELETE'],
+  [/^\/rooms\/[^/]+\/(invite|claim)\/?$/, 'POST'],
+  [/^\/tokens\/?$/, 'GET, POST'],
+  [/^\/tokens\/refresh\/?$/, 'POST'],
+  [/^\/tokens\/[^/]+\/?$/, 'PATCH, DELETE'],
+  [/^\/auth\/device(\/token)?\/?$/, 'POST'],
 ];
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -65,6 +74,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping.'))));
   const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
+  if (deps.identity) {
+    const { refreshLocalMode } = deps.identity;
+    app.use('*', async (_c, next) => {
+      await refreshLocalMode();
+      await next();
+    });
+    registerIdentityRoutes(app, { identity: deps.identity.service, auth: deps.auth, session: deps.identity.session });
+  }
   registerRoutes(app, deps);
   if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);
   deps.extend?.(app);

@@ -12,18 +12,18 @@ import { waitInput } from './query.js';
 const KEEPALIVE_MS = 15_000;
 
 export function registerLiveRoutes(app: Hono, services: Services, auth: BearerAuth): void {
-  const caller = (c: Context, roomId: string) => auth.callerFor(roomId, c.req.header('authorization'));
+  const caller = (c: Context, roomId: string, op: 'wait' | 'events') => auth.callerFor(roomId, c.req.header('authorization'), op);
 
   app.get('/rooms/:id/wait', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const result = await services.waits.wait(roomId, waitInput(c.req.query()), await caller(c, roomId), c.req.raw.signal);
+    const result = await services.waits.wait(roomId, waitInput(c.req.query()), await caller(c, roomId, 'wait'), c.req.raw.signal);
     // null: the client went away; nobody reads this answer.
     return result ? send(c, 200, result) : c.body(null, 204);
   });
 
   app.get('/rooms/:id/events', async (c) => {
     const roomId = idParam(c, 'id', 'room');
-    const who = await caller(c, roomId);
+    const who = await caller(c, roomId, 'events');
     services.reads.requireRead(who);
     const room = await services.registry.get(roomId);
     const after = lastEventId(c);
