@@ -2,6 +2,7 @@
 // given) and the client commands. Built on commander.
 import { Command } from 'commander';
 import { addClientCommands, addConnectionOptions } from './client-commands.js';
+import { addOperatorCommands } from './operator-commands.js';
 
 export type ServeFn = (args: string[]) => Promise<void>;
 
@@ -23,6 +24,7 @@ export function buildProgram(version: string, serve: ServeFn): Command {
     .argument('[flags...]', 'server flags: --host, --port, --data-dir, …')
     .action(async (flags: string[]) => serve(flags));
   addClientCommands(program);
+  addOperatorCommands(program);
   return program;
 }
 

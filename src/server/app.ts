@@ -13,7 +13,8 @@ import { BearerAuth } from './auth/bearer-auth.js';
 import { nodeCredentials, nodeHasher, nodeIds } from './crypto/node-crypto.js';
 import { createHttpApp } from './http/http-app.js';
 import { MemoryRoomStore } from './storage/memory/memory-room-store.js';
-import { SqliteRoomStore } from './storage/sqlite/sqlite-room-store.js';
+import { readRoomsReadOnly, SqliteRoomStore } from './storage/sqlite/sqlite-room-store.js';
+import { existsSync } from 'node:fs';
 import { MemoryBeachStore } from './storage/memory/memory-beach-store.js';
 import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
 import type { BeachStore } from './beach/beach-store.js';
@@ -178,6 +179,52 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       await beachStore.close();
       await identityStore.close();
       await store.close();
+    },
+  };
+}
+
+/** What the operator CLI opens beside a running server (D21): identity to write, rooms to read. */
+export interface OperatorStores {
+  identity: IdentityService;
+  rooms(): Promise<Array<{ id: string; created_at: string; meta: unknown }>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Open a data directory's stores, or a PostgreSQL database's, for the operator: the identity store
+ * shared (a running server sees every write at once, nothing above the store caches it) and the
+ * rooms read-only (the running server owns them).
+ */
+export function openOperatorStores(target: { dataDir: string; databaseUrl: string | null }): OperatorStores {
+  let identityStore: IdentityStore;
+  let rooms: OperatorStores['rooms'];
+  let closeRooms = async () => {};
+  if (target.databaseUrl) {
+    identityStore = new PostgresIdentityStore(target.databaseUrl, { poolSize: 2 });
+    const roomStore = new PostgresRoomStore(target.databaseUrl, { poolSize: 2 });
+    rooms = async () => (await roomStore.listRooms()).sort((a, b) => b.createdAt - a.createdAt).map((r) => ({ id: r.id, created_at: new Date(r.createdAt).toISOString(), meta: r.meta }));
+    closeRooms = () => roomStore.close();
+  } else {
+    mkdirSync(target.dataDir, { recursive: true });
+    identityStore = new SqliteIdentityStore(join(target.dataDir, 'identity.db'));
+    const file = join(target.dataDir, 'agent-sync.db');
+    rooms = async () => (existsSync(file) ? readRoomsReadOnly(file).map((r) => ({ id: r.id, created_at: new Date(r.createdAt).toISOString(), meta: JSON.parse(r.meta) as unknown })) : []);
+  }
+  const identity = new IdentityService({
+    store: identityStore,
+    clock: systemClock,
+    credentials: nodeCredentials,
+    ids: nodeIds,
+    publicUrl: () => 'http://localhost',
+    localModeConfigured: false,
+    rooms: { exists: async () => false, roomTokenMatches: async () => false },
+  });
+  return {
+    identity,
+    rooms,
+    async close() {
+      await identityStore.close();
+      await closeRooms();
     },
   };
 }

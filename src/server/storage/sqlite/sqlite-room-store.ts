@@ -1,6 +1,7 @@
 // The embedded default store (D24): one SQLite file in WAL mode through better-sqlite3.
-// The connection takes an exclusive lock at open, so one server process owns a data directory
-// and its in-memory room images can never go stale.
+// One server process owns a data directory (a lock file beside the database, owner-lock.ts), so
+// its in-memory room images can never go stale; other processes (the operator CLI) may only read
+// the file (`readRoomsReadOnly`).
 import Database from 'better-sqlite3';
 import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
 import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
@@ -12,6 +13,7 @@ import {
   type EntryRow, type LogRow, type MessageRow, type RoomRow,
 } from '../sql-rows.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { acquireOwnerLock } from './owner-lock.js';
 
 export class SqliteRoomStore implements RoomStore {
   readonly exclusive = true;
@@ -20,27 +22,29 @@ export class SqliteRoomStore implements RoomStore {
   private readonly sql: Statements;
   private readonly commitTx: (roomId: string, batch: CommitBatch) => void;
   private readonly locks = new RoomLocks();
+  private readonly release: () => void;
 
   /**
    * Open (and migrate) the database at `path`; `:memory:` gives a private in-memory database.
    * Throws at once if another connection (another agent-sync process) holds the file.
    */
   constructor(path: string) {
-    // No busy wait: the lock is held for the owner's whole lifetime, so waiting cannot help.
-    this.db = new Database(path, { timeout: 0 });
+    this.release = path === ':memory:' ? () => {} : acquireOwnerLock(path);
+    // A short busy wait: only a reader (the operator CLI) ever shares the file, briefly.
+    try {
+      this.db = new Database(path, { timeout: 2000 });
+    } catch (error) {
+      this.release();
+      throw error;
+    }
     try {
       this.db.pragma('foreign_keys = OFF');
-      if (path !== ':memory:') {
-        // Before WAL is first used, so the WAL index lives in process memory, not a shared -shm file.
-        this.db.pragma('locking_mode = EXCLUSIVE');
-      }
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
-      // Take the exclusive lock now (a write does), not on first use, and hold it until close.
-      this.db.exec('BEGIN IMMEDIATE; COMMIT');
       this.migrate();
     } catch (error) {
       this.db.close();
+      this.release();
       if (isBusy(error)) {
         throw new Error(`another agent-sync process is using ${path}; stop it or choose another data directory`, { cause: error });
       }
@@ -62,6 +66,7 @@ export class SqliteRoomStore implements RoomStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.release();
   }
 
   async createRoom(room: RoomRecord): Promise<boolean> {
@@ -148,6 +153,16 @@ export class SqliteRoomStore implements RoomStore {
 
   async roomsForCredential(hash: string): Promise<string[]> {
     return (this.sql.roomsForCredential.all(hash, hash, hash) as Array<{ id: string }>).map((r) => r.id);
+  }
+}
+
+/** The rooms of a database another process may own, read through a read-only connection (operator CLI). */
+export function readRoomsReadOnly(path: string): Array<{ id: string; createdAt: number; meta: string }> {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 2000 });
+  try {
+    return (db.prepare('SELECT id, created_at AS createdAt, meta FROM rooms ORDER BY created_at DESC, id').all() as Array<{ id: string; createdAt: number; meta: string }>);
+  } finally {
+    db.close();
   }
 }
 
