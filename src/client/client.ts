@@ -5,6 +5,7 @@ import type { InvokeResult, RegistrationResult } from '../protocol/wire/invoke.j
 import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
+import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, TokenGrant, TokenList } from '../protocol/wire/identity.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -118,6 +119,49 @@ export class AgentSyncClient {
   wait(room: string, condition: string, options: WaitOptions = {}): Promise<WaitResult> {
     const query = { ...contextQuery(options), condition, timeout: options.timeout, agent: options.agent };
     return this.transport.request('GET', `/rooms/${seg(room)}/wait`, { query, signal: options.signal, idempotent: true });
+  }
+
+  // ---- identity (D18–D22) ----
+
+  /** Mint a scoped token (needs a passkey session or a token with tokens:manage; never wider than the caller's). */
+  mintToken(body: { scope: string; label?: string; expires_in?: number; with_refresh?: boolean }): Promise<MintedToken> {
+    return this.transport.request('POST', '/tokens', { body });
+  }
+
+  listTokens(): Promise<TokenList> {
+    return this.transport.request('GET', '/tokens', { idempotent: true });
+  }
+
+  /** Change a token's scope (within the caller's own scope). */
+  patchToken(id: string, body: { scope?: string }): Promise<PatchedToken> {
+    return this.transport.request('PATCH', `/tokens/${seg(id)}`, { body });
+  }
+
+  revokeToken(id: string): Promise<RevokedToken> {
+    return this.transport.request('DELETE', `/tokens/${seg(id)}`);
+  }
+
+  /** Exchange a refresh token (used once: keep the new one; a replay revokes the whole family). */
+  refreshToken(refreshToken: string): Promise<TokenGrant> {
+    return this.transport.request('POST', '/tokens/refresh', { body: { refresh_token: refreshToken } });
+  }
+
+  /** Start device authorization (RFC 8628): show `verification_uri_complete` / `user_code` to the user. */
+  startDeviceAuth(body: { scope?: string; client_id?: string } = {}): Promise<DeviceStart> {
+    return this.transport.request('POST', '/auth/device', { body });
+  }
+
+  /** One poll: the tokens once approved; otherwise throws authorization_pending, slow_down, access_denied or expired_token. */
+  pollDeviceAuth(deviceCode: string): Promise<TokenGrant> {
+    return this.transport.request('POST', '/auth/device/token', { body: { device_code: deviceCode } });
+  }
+
+  invite(room: string, body: { username: string; role?: 'owner' | 'collaborator' | 'participant' | 'observer' }): Promise<Invited> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/invite`, { body });
+  }
+
+  claimRoom(room: string, roomToken: string): Promise<Claimed> {
+    return this.transport.request('POST', `/rooms/${seg(room)}/claim`, { body: { room_token: roomToken } });
   }
 
   /** Follow the room's committed changes; reconnects and resumes until `signal` aborts. */

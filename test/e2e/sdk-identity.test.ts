@@ -1,0 +1,42 @@
+// The SDK's identity methods against a served app: tokens API, refresh, device flow, invite, claim.
+import { afterAll, describe, expect, it } from 'vitest';
+import { AgentSyncClient, isAgentSyncError } from '../../src/client/index.js';
+import { serveInProcess } from '../support/in-process-server.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isAgentSyncError(e) ? e.code : String(e)));
+
+describe('client SDK: identity', () => {
+  it('mints, lists, narrows, refreshes and revokes tokens; starts and polls device auth; invites and claims', async () => {
+    const served = await serveInProcess();
+    cleanups.push(() => served.close());
+    const anonymous = new AgentSyncClient({ baseUrl: served.url, retry: { retries: 0 } });
+    const legacy = await anonymous.createRoom({ id: 'old' });
+    const identity = served.app.identity;
+    const ada = await identity.createUser('ada');
+    await identity.createUser('bob');
+    const manager = anonymous.withToken((await identity.operatorMint(ada.id, { scope: 'rooms:* create_rooms tokens:manage' })).token);
+
+    await manager.createRoom({ id: 'lab' });
+    const minted = await manager.mintToken({ scope: 'rooms:lab', label: 'sdk', with_refresh: true });
+    expect(minted).toMatchObject({ scope: 'rooms:lab', label: 'sdk', revoked: false });
+    expect((await manager.listTokens()).tokens.map((t) => t.id)).toContain(minted.id);
+    expect((await manager.patchToken(minted.id, { scope: 'rooms:lab:read' })).previous_scope).toBe('rooms:lab');
+    const grant = await anonymous.refreshToken(minted.refresh_token!);
+    expect(grant.scope).toBe('rooms:lab:read');
+    expect(await codeOf(anonymous.refreshToken(minted.refresh_token!))).toBe('invalid_grant');
+    const other = (await manager.mintToken({ scope: 'rooms:lab:read' })).id;
+    expect(await manager.revokeToken(other)).toEqual({ revoked: true, id: other });
+
+    const start = await anonymous.startDeviceAuth({ scope: 'rooms:lab' });
+    expect(await codeOf(anonymous.pollDeviceAuth(start.device_code))).toBe('authorization_pending');
+
+    expect(await manager.invite('lab', { username: 'bob', role: 'observer' })).toEqual({ invited: true, username: 'bob', room: 'lab', role: 'observer' });
+    expect(await manager.claimRoom('old', legacy.token)).toEqual({ claimed: true, room: 'old', role: 'owner' });
+    expect((await manager.context('old')).state).toBeDefined();
+  });
+});
