@@ -6,6 +6,7 @@ import { MemoryRoomStore } from '../../src/server/storage/memory/memory-room-sto
 import type { Clock } from '../../src/core/ports/clock.js';
 import type { Timers } from '../../src/core/ports/timers.js';
 import type { RoomStore } from '../../src/core/ports/room-store.js';
+import type { IdentityStore } from '../../src/core/ports/identity-store.js';
 import { TestClient } from './http-client.js';
 
 export interface TestApp {
@@ -13,12 +14,13 @@ export interface TestApp {
   client: TestClient;
 }
 
-export function inProcessApp(options: { clock?: Clock; timers?: Timers; host?: string; bodyLimit?: number; waitMaxMs?: number; store?: RoomStore } = {}): TestApp {
+export function inProcessApp(options: { clock?: Clock; timers?: Timers; host?: string; bodyLimit?: number; waitMaxMs?: number; store?: RoomStore; identityStore?: IdentityStore; args?: string[] } = {}): TestApp {
   const args = ['--store', 'memory', '--host', options.host ?? '127.0.0.1'];
   if (options.bodyLimit) args.push('--body-limit', String(options.bodyLimit));
   if (options.waitMaxMs) args.push('--wait-max-ms', String(options.waitMaxMs));
+  args.push(...(options.args ?? []));
   const config = loadConfig(args, {});
-  const app = createApp(config, { store: options.store ?? new MemoryRoomStore(), clock: options.clock, timers: options.timers, log: pino({ level: 'silent' }) });
+  const app = createApp(config, { store: options.store ?? new MemoryRoomStore(), identityStore: options.identityStore, clock: options.clock, timers: options.timers, log: pino({ level: 'silent' }) });
   void app.start();
   app.setReady(true);
   const client = new TestClient('http://local', async (url, init) => app.http.request(url, init));

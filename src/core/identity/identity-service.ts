@@ -110,6 +110,8 @@ function normaliseUserCode(raw: unknown): string {
 export class IdentityService {
   /** Once a user exists local mode is over for good (users are never deleted). */
   private localEnded = false;
+  /** When this process last recorded each token's use: last_used_at is kept to the minute, not written per request. */
+  private readonly touched = new Map<string, number>();
 
   constructor(private readonly deps: IdentityDeps) {}
 
@@ -195,8 +197,17 @@ export class IdentityService {
       const elevate = `${this.deps.publicUrl()}/auth/elevate?token_id=${encodeURIComponent(principal.tokenId)}&room=${encodeURIComponent(roomId)}`;
       throw new SyncError('scope_denied', decision.error.message, { ...decision.error.details, elevate });
     }
-    if (decision.allowed && principal.kind === 'token') await this.deps.store.touchToken(principal.tokenId, this.now());
+    if (decision.allowed && principal.kind === 'token') await this.touch(principal.tokenId);
     return requireAllowed(decision);
+  }
+
+  private async touch(tokenId: string): Promise<void> {
+    const now = this.now();
+    const last = this.touched.get(tokenId);
+    if (last !== undefined && now - last < 60_000) return;
+    if (this.touched.size >= 10_000) this.touched.clear();
+    this.touched.set(tokenId, now);
+    await this.deps.store.touchToken(tokenId, now);
   }
 
   // ---- rooms: creation, joining, invitation, claiming, deletion ----
