@@ -173,6 +173,15 @@ for (const backend of BACKENDS) {
       const bound = await tokenFor('bob', 'rooms:lab:agent:bobby');
       expect((await bound.post('/rooms/lab/agents', { id: 'other' })).body.error).toBe('identity_mismatch');
       expect((await bound.post('/rooms/lab/agents', {})).body.error).toBe('identity_mismatch');
+      // bob drives bobby: his bound token acts as it
+      expect((await bound.invoke('lab', '_send_message', { body: 'bound' })).body).toMatchObject({ agent: 'bobby' });
+      // a binding to ada's agent gives bob nothing of alice's: no private scope, no acting, no re-join
+      expect((await ada.post('/rooms/lab/agents', { id: 'alice', state: { diary: 'alice-private' } })).status).toBe(201);
+      expect(JSON.stringify((await ada.get('/rooms/lab/context')).body)).toContain('alice-private');
+      const posing = await tokenFor('bob', 'rooms:lab:agent:alice');
+      expect(JSON.stringify((await posing.get('/rooms/lab/context')).body)).not.toContain('alice-private');
+      expect((await posing.invoke('lab', '_send_message', { body: 'as alice' })).body.error).toBe('read_only_token');
+      expect((await posing.post('/rooms/lab/agents', { id: 'alice' })).body.error).toBe('identity_mismatch');
     });
 
     it('§11.11 consent UI over-grants: an approval defaults to the request and never widens it', async () => {

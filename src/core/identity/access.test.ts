@@ -18,7 +18,8 @@ const TABLE: Record<string, [string, string, string, string, string]> = {
   'rooms:r1':                     ['YYYY.YY.YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
   'rooms:r1:write':               ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
   'rooms:r1:read':                ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
-  'rooms:r1:agent:a':             ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'],
+  // bound to an agent nobody of this user has joined yet: it may join as a, nothing more (§11.10)
+  'rooms:r1:agent:a':             ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
   'rooms:*':                      ['YYYY.YY.YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
   'rooms:*:write':                ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
   'rooms:*:read':                 ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
@@ -33,8 +34,12 @@ const TABLE: Record<string, [string, string, string, string, string]> = {
 const EMBODIED: Record<string, [string, string, string, string, string]> = {
   'rooms:r1:write':               ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'],
   'rooms:r1:read':                ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
-  'rooms:r1:agent:a':             ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'],
+  // embodied as b, bound to a: the binding wins and a is not driven, so no agent
+  'rooms:r1:agent:a':             ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
 };
+
+// A bound token whose own family joined its agent a.
+const BOUND_EMBODIED: [string, string, string, string, string] = ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'];
 
 describe('scope × role × operation', () => {
   for (const [scope, rows] of Object.entries(TABLE)) {
@@ -50,6 +55,22 @@ describe('scope × role × operation', () => {
     });
   }
 
+  it('decides every cell for rooms:r1:agent:a embodied as a', () => {
+    const actual = ROLE_COLUMNS.map((role) => COLUMNS.map((op) => (decide(token('rooms:r1:agent:a', 'a'), role, op).allowed ? 'Y' : '.')).join(''));
+    expect(actual).toEqual(BOUND_EMBODIED);
+  });
+
+  it('§11.10 no agent ownership: a binding acts only as an agent its user drives', () => {
+    const driven: Principal = { kind: 'token', userId: 'u1', tokenId: 't2', scope: parseScope('rooms:r1:agent:a'), embodied: null, agents: ['a'] };
+    const d = decide(driven, 'participant', 'invoke');
+    expect(d.allowed && d.caller).toMatchObject({ kind: 'agent', agentId: 'a' });
+    // re-joining an agent the user drives acts as it; another existing agent is left to the join service to refuse
+    const rejoin = authorize({ ...driven, scope: parseScope('rooms:r1:write') }, { id: ROOM, role: 'participant' }, 'join', { localMode: false, agent: 'a' });
+    expect(rejoin.allowed && rejoin.caller).toMatchObject({ kind: 'agent', agentId: 'a', joins: true });
+    const other = authorize({ ...driven, scope: parseScope('rooms:r1:write') }, { id: ROOM, role: 'participant' }, 'join', { localMode: false, agent: 'z' });
+    expect(other.allowed && other.caller).toMatchObject({ kind: 'viewer', joins: true });
+  });
+
   it('covers every operation', () => {
     expect([...COLUMNS].sort()).toEqual([...OPERATIONS].sort());
   });
@@ -62,8 +83,9 @@ describe('scope × role × operation', () => {
     expect(callerOf('rooms:r1', 'owner')).toEqual({ kind: 'admin', agentId: null });
     expect(callerOf('rooms:r1', 'participant')).toEqual({ kind: 'viewer', agentId: null });
     expect(callerOf('rooms:r1', 'participant', 'b')).toEqual({ kind: 'agent', agentId: 'b' });
-    // an agent-bound grant acts only as its agent, whatever was embodied
-    expect(callerOf('rooms:r1:agent:a', 'owner', 'b')).toEqual({ kind: 'agent', agentId: 'a' });
+    // an agent-bound grant acts only as its agent, whatever else was embodied, once it drives it
+    expect(callerOf('rooms:r1:agent:a', 'owner', 'b')).toEqual({ kind: 'viewer', agentId: null });
+    expect(callerOf('rooms:r1:agent:a', 'owner', 'a')).toEqual({ kind: 'agent', agentId: 'a' });
     // an observer's embodiment gives no write power; a read token held by an owner stays read (§11 item 9)
     expect(callerOf('rooms:r1:write', 'observer', 'b')).toEqual({ kind: 'viewer', agentId: null });
     expect(callerOf('rooms:r1:read', 'owner', 'b')).toEqual({ kind: 'viewer', agentId: null });

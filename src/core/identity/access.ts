@@ -44,8 +44,11 @@ const READS: ReadonlySet<Operation> = new Set(['read_context', 'wait', 'events',
 export type Principal =
   /** A legacy room_/view_/as_ bearer or nobody, already resolved to its room caller (D19). */
   | { kind: 'legacy'; caller: Caller }
-  /** A `tok_` bearer: its user, its scope, and the agent it embodied in this room (D20), if any. */
-  | { kind: 'token'; userId: string; tokenId: string; scope: Scope; embodied: string | null }
+  /**
+   * A `tok_` bearer: its user, its scope, the agent it embodied in this room (D20), if any, and
+   * the agents its user's tokens have joined there (those the user drives, §11 item 10).
+   */
+  | { kind: 'token'; userId: string; tokenId: string; scope: Scope; embodied: string | null; agents?: readonly string[] }
   /** A signed-in passkey session: the user's own rights, used to manage tokens (§11 item 7). */
   | { kind: 'session'; userId: string };
 
@@ -92,8 +95,10 @@ export function authorize(principal: Principal, room: RoomAccess | null, op: Ope
     }));
   }
   const level = minLevel(grant.level, ROLE_LEVEL[room.role]);
-  // A bound grant only ever acts as its agent; otherwise the embodied agent, if any.
-  const agent = grant.agent ?? principal.embodied;
+  // A bound grant only ever acts as its agent, and only once its user drives it (a binding to an
+  // agent someone else joined grants no more than a read, §11 item 10); otherwise the embodied agent.
+  const drives = (a: string) => a === principal.embodied || (principal.agents ?? []).includes(a);
+  const agent = grant.agent !== null ? (drives(grant.agent) ? grant.agent : null) : principal.embodied;
   const base = { userId: principal.userId, tokenId: principal.tokenId };
   const caller: Caller = level === 'full'
     ? { kind: 'admin', agentId: agent, ...base }
@@ -107,7 +112,10 @@ export function authorize(principal: Principal, room: RoomAccess | null, op: Ope
     if (grant.agent !== null && options.agent !== undefined && options.agent !== grant.agent) {
       return deny(new SyncError('identity_mismatch', `This token acts only as ${grant.agent} in ${room.id}.`, { authenticated_as: grant.agent, claimed: options.agent }));
     }
-    // A write-level token may add a new agent (and becomes it, D20); it re-joins only the agent it is.
+    // A write-level token may add a new agent (and becomes it, D20); it re-joins only an agent its
+    // user drives (the join service refuses any other existing agent to a non-admin).
+    const target = options.agent ?? null;
+    if (caller.kind !== 'admin' && target !== null && drives(target)) return allow({ ...caller, kind: 'agent', agentId: target, joins: true }, level);
     return allow({ ...caller, joins: true }, level);
   }
   if (op === 'invoke' || op === 'register') {

@@ -164,7 +164,8 @@ export class IdentityService {
     const row = await this.liveToken(bearer);
     const scope = parseScope(row.scope);
     const embodied = roomId === null ? null : await this.deps.store.embodiment(row.family, roomId);
-    return { kind: 'token', userId: row.userId, tokenId: row.id, scope, embodied };
+    const agents = roomId === null ? [] : await this.deps.store.agentsOf(row.userId, roomId);
+    return { kind: 'token', userId: row.userId, tokenId: row.id, scope, embodied, agents };
   }
 
   /** The principal of a passkey session (the web half creates sessions). */
@@ -227,7 +228,7 @@ export class IdentityService {
   async embodied(principal: Principal, roomId: string, agentId: string): Promise<void> {
     if (principal.kind !== 'token') return;
     const row = await this.deps.store.tokenById(principal.tokenId);
-    if (row) await this.deps.store.setEmbodiment(row.family, roomId, agentId);
+    if (row) await this.deps.store.setEmbodiment(row.family, row.userId, roomId, agentId);
   }
 
   async roomDeleted(roomId: string): Promise<void> {

@@ -131,9 +131,11 @@ export interface IdentityStore {
   useRefresh(id: string, at: number): Promise<boolean>;
   touchToken(id: string, at: number): Promise<void>;
 
-  // embodiment (D20): the agent a token family acts as in a room
-  setEmbodiment(family: string, roomId: string, agentId: string): Promise<void>;
+  // embodiment (D20): the agent a token family acts as in a room, joined by that family's user
+  setEmbodiment(family: string, userId: string, roomId: string, agentId: string): Promise<void>;
   embodiment(family: string, roomId: string): Promise<string | null>;
+  /** The agents a user's tokens have joined in a room (the agents that user drives, §11 item 10). */
+  agentsOf(userId: string, roomId: string): Promise<string[]>;
 
   // device codes (RFC 8628)
   /** False when the user code clashes with a live one. */

@@ -118,13 +118,19 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
     });
 
     it('embodiments: per family and room, replaced, cleared with the room', async () => {
-      await s().setEmbodiment('f1', 'room', 'alice');
-      await s().setEmbodiment('f1', 'room', 'bob');
-      await s().setEmbodiment('f1', 'constructor', 'carol');
+      await s().setEmbodiment('f1', 'u1', 'room', 'alice');
+      await s().setEmbodiment('f1', 'u1', 'room', 'bob');
+      await s().setEmbodiment('f2', 'u1', 'room', 'dave');
+      await s().setEmbodiment('f3', 'u2', 'room', 'erin');
+      await s().setEmbodiment('f1', 'u1', 'constructor', 'carol');
       expect(await s().embodiment('f1', 'room')).toBe('bob');
-      expect(await s().embodiment('f2', 'room')).toBeNull();
+      expect(await s().embodiment('f9', 'room')).toBeNull();
+      expect(await s().agentsOf('u1', 'room')).toEqual(['bob', 'dave']);
+      expect(await s().agentsOf('u2', 'room')).toEqual(['erin']);
+      expect(await s().agentsOf('u1', 'nowhere')).toEqual([]);
       await s().clearRoom('room');
       expect(await s().embodiment('f1', 'room')).toBeNull();
+      expect(await s().agentsOf('u1', 'room')).toEqual([]);
       expect(await s().embodiment('f1', 'constructor')).toBe('carol');
     });
 

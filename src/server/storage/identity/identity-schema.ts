@@ -49,11 +49,13 @@ CREATE INDEX user_tokens_family ON user_tokens (family);
 CREATE INDEX user_tokens_pair ON user_tokens (pair_id);
 CREATE TABLE embodiments (
   family text NOT NULL,
+  user_id text${collate} NOT NULL,
   room_id text${collate} NOT NULL,
   agent_id text NOT NULL,
   PRIMARY KEY (family, room_id)
 );
 CREATE INDEX embodiments_room ON embodiments (room_id);
+CREATE INDEX embodiments_user ON embodiments (user_id, room_id);
 CREATE TABLE device_codes (
   id text PRIMARY KEY,
   device_hash text NOT NULL UNIQUE,

@@ -148,11 +148,15 @@ export class SqlIdentityStore implements IdentityStore {
     await this.db.run('UPDATE user_tokens SET last_used_at = $2 WHERE id = $1', [id, at]);
   }
 
-  async setEmbodiment(family: string, roomId: string, agentId: string) {
+  async setEmbodiment(family: string, userId: string, roomId: string, agentId: string) {
     await this.db.run(
-      'INSERT INTO embodiments (family, room_id, agent_id) VALUES ($1, $2, $3) ON CONFLICT (family, room_id) DO UPDATE SET agent_id = excluded.agent_id',
-      [family, roomId, agentId],
+      'INSERT INTO embodiments (family, user_id, room_id, agent_id) VALUES ($1, $2, $3, $4) ON CONFLICT (family, room_id) DO UPDATE SET agent_id = excluded.agent_id',
+      [family, userId, roomId, agentId],
     );
+  }
+  async agentsOf(userId: string, roomId: string) {
+    const rows = await this.db.all<Row>('SELECT DISTINCT agent_id FROM embodiments WHERE user_id = $1 AND room_id = $2 ORDER BY agent_id', [userId, roomId]);
+    return rows.map((r) => String(r.agent_id));
   }
   async embodiment(family: string, roomId: string) {
     const rows = await this.db.all<Row>('SELECT agent_id FROM embodiments WHERE family = $1 AND room_id = $2', [family, roomId]);

@@ -11,7 +11,7 @@ export class MemoryIdentityStore implements IdentityStore {
   private readonly passkeys = new Map<string, PasskeyRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly tokens = new Map<string, TokenRecord>();
-  private readonly embodiments = new Map<string, string>();
+  private readonly embodiments = new Map<string, { userId: string; agentId: string }>();
   private readonly devices = new Map<string, DeviceCodeRecord>();
   private readonly roles = new Map<string, RoomRole>();
   private readonly hits = new Map<string, number>();
@@ -121,11 +121,16 @@ export class MemoryIdentityStore implements IdentityStore {
     if (t) t.lastUsedAt = at;
   }
 
-  async setEmbodiment(family: string, roomId: string, agentId: string) {
-    this.embodiments.set(JSON.stringify([family, roomId]), agentId);
+  async setEmbodiment(family: string, userId: string, roomId: string, agentId: string) {
+    this.embodiments.set(JSON.stringify([family, roomId]), { userId, agentId });
   }
   async embodiment(family: string, roomId: string) {
-    return this.embodiments.get(JSON.stringify([family, roomId])) ?? null;
+    return this.embodiments.get(JSON.stringify([family, roomId]))?.agentId ?? null;
+  }
+  async agentsOf(userId: string, roomId: string) {
+    const out = new Set<string>();
+    for (const [key, e] of this.embodiments) if (e.userId === userId && (JSON.parse(key) as string[])[1] === roomId) out.add(e.agentId);
+    return [...out].sort();
   }
 
   async createDeviceCode(d: DeviceCodeRecord) {
