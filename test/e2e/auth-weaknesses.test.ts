@@ -65,7 +65,8 @@ const BACKENDS: Backend[] = [
   },
 ];
 
-const ORIGIN = 'http://localhost:8787';
+/** The app's public URL (its own pages' Origin), also allowed by CORS: in-process requests carry no Host to compare. */
+const ORIGIN = 'http://local';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend.skip)(`§11 weaknesses, fixed (identity on ${backend.name})`, () => {
@@ -79,7 +80,7 @@ for (const backend of BACKENDS) {
     beforeEach(async () => {
       env = await backend.open();
       clock = new ManualClock(Date.now());
-      t = inProcessApp({ clock, identityStore: env.store });
+      t = inProcessApp({ clock, identityStore: env.store, args: ['--public-url', ORIGIN, '--cors-origins', ORIGIN] });
       // legacy rooms first, in local mode
       roomAdmin.orphan = (await t.client.post('/rooms', { id: 'orphan' })).body.token;
       await t.client.post('/rooms/orphan/agents', { id: 'alice', state: { secret: 's3cret' } });
@@ -150,7 +151,7 @@ for (const backend of BACKENDS) {
       const cookie = { cookie: `sync_session=${secret}` };
       expect((await t.client.request('GET', '/tokens', undefined, cookie)).status).toBe(200);
       expect((await t.client.request('POST', '/tokens', { scope: 'rooms:lab:read' }, cookie)).body.error).toBe('authentication_required');
-      expect((await t.client.request('POST', '/tokens', { scope: 'rooms:lab:read' }, { ...cookie, origin: 'https://evil.example' })).body.error).toBe('authentication_required');
+      expect((await t.client.request('POST', '/tokens', { scope: 'rooms:lab:read' }, { ...cookie, origin: 'https://evil.example' })).body.error).toBe('origin_not_allowed');
       expect((await t.client.request('POST', '/tokens', { scope: 'rooms:lab:read' }, { ...cookie, origin: ORIGIN })).status).toBe(201);
     });
 
