@@ -20,12 +20,18 @@ import type { BeachStore } from './beach/beach-store.js';
 import { BeachService } from './beach/beach-service.js';
 import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
 import { beachOrigin, isLoopback, type Config } from './config.js';
+import { randomBytes } from 'node:crypto';
+import { Beaches } from './beach/federation/beaches.js';
+import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
+import { beachTools, type BeachTool } from './beach/tools/index.js';
 
 export interface App {
   http: Hono;
   services: Services;
   store: RoomStore;
   beach: BeachService;
+  /** The nine bsp tools (plus the pscale_settle alias), ready for an MCP server to register. */
+  beachTools: BeachTool[];
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
   setReady(ready: boolean): void;
@@ -43,6 +49,8 @@ export interface AppOverrides {
   clock?: Clock;
   timers?: Timers;
   log?: pino.Logger;
+  /** How bsp() reaches other beaches (tests count or fake requests); default: the guarded fetch. */
+  beachFetch?: BeachFetch;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -84,6 +92,21 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   let origin = beachOrigin(config.publicUrl, config.port);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
+  let listeningPort = config.port;
+  const ownUrl = () => config.publicUrl ?? `http://localhost:${listeningPort}`;
+  const beaches = new Beaches({
+    local: beach,
+    ownUrl,
+    fetch: overrides.beachFetch ?? guardedFetch({ allowPrivate: config.beachAllowPrivate, allowHosts: config.beachAllowHosts, loopbackServer: localMode }),
+    timeoutMs: config.beachTimeoutMs,
+    maxResponseBytes: config.beachMaxResponseBytes,
+  });
+  const tools = beachTools({
+    beaches,
+    defaultBeach: () => config.defaultBeach ?? ownUrl(),
+    random: (n) => new Uint8Array(randomBytes(n)),
+    now: () => clock.now(),
+  });
   let ready = false;
   const http = createHttpApp({
     services,
@@ -111,9 +134,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     services,
     store,
     beach,
+    beachTools: tools,
     log,
     setReady: (value) => (ready = value),
     listeningOn: (port) => {
+      listeningPort = port;
       if (config.publicUrl === null) origin = beachOrigin(null, port);
     },
     start: () => services.time.restore(),
