@@ -129,6 +129,40 @@ describe('§11.10 T3–T8 bsp reads, writes and the sentinel', () => {
   });
 });
 
+describe('origin resolution and the default beach', () => {
+  it('§6.4: a host that is not a beach falls back to beach.<host>, and the answer is cached', async () => {
+    const h = harness();
+    const routed = harness({
+      fetch: async (url, init) => {
+        const u = new URL(url);
+        if (u.host !== 'beach.fallback.test') throw new Error('ENOTFOUND');
+        const reply = init.method === 'GET' ? (u.searchParams.get('block') ? await h.remote.read(u.searchParams.get('block')!, null, null) : await h.remote.index()) : await h.remote.post(u.searchParams.get('block')!, JSON.parse(init.body!));
+        return { status: reply.status, text: JSON.stringify(reply.body) };
+      },
+    });
+    expect(await routed.call('bsp', { agent_id: 'https://fallback.test', block: 'a', content: { _: 'via fallback' } })).toBe('[wrote block @ ""]');
+    expect((await h.remote.read('a', null, null)).body).toEqual({ _: 'via fallback' });
+    expect(await routed.call('bsp', { agent_id: 'https://fallback.test', block: 'a', spindle: '0', pscale_attention: 0 })).toContain('via fallback');
+    expect(await routed.deps.beaches.resolve('https://FALLBACK.test/')).toBe('https://beach.fallback.test');
+  });
+
+  it('DEFAULT_BEACH elsewhere: bare handles, sed: and grain: go there over HTTP', async () => {
+    const h = harness({ defaultBeach: REMOTE });
+    await h.call('bsp', { agent_id: 'weft', block: 'shell', content: { _: 'remote shell' } });
+    expect((await h.remote.read('shell:weft', null, null)).body).toEqual({ _: 'remote shell' });
+    expect((await h.local.read('shell:weft', null, null)).status).toBe(404);
+    expect(h.requests.some((r) => r.method === 'POST' && r.url.includes('block=shell%3Aweft'))).toBe(true);
+  });
+
+  it('a lock-only call at the root sends only the lock (never a stale copy of the block)', async () => {
+    const h = harness();
+    await h.remote.post('acc', { content: { _: 'accumulator' } });
+    h.requests.length = 0;
+    expect(await h.call('bsp', { agent_id: REMOTE, block: 'acc', new_lock: 'k' })).toMatch(/^\[lock @ "https:\/\/remote\.test\/acc"\]/);
+    expect(h.requests.find((r) => r.method === 'POST')!.body).toEqual({ new_lock: 'k' });
+  });
+});
+
 describe('§11.6 A18–A21 append through the tool', () => {
   it('A18/A19: the ack names the slot; no content is refused', async () => {
     const h = harness();

@@ -406,7 +406,7 @@ async function write(deps: BeachToolDeps, input: BspInput, origin: string, block
   } else {
     const at = spindle.replace(/\*$/, '');
     body['spindle'] = at;
-    const node = content === undefined && !isGroupOp ? undefined : readAt(block, at);
+    const node = content === undefined ? undefined : readAt(block, at);
     if (node !== undefined) body['content'] = node;
     if (input.pscale_attention !== undefined && input.pscale_attention !== null) body['pscale_attention'] = input.pscale_attention;
   }
