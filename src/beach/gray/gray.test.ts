@@ -14,6 +14,7 @@ import {
   isGrayEnvelope,
   keyringEntries,
   keyringHandles,
+  MAX_GROUP_MEMBERS,
   memoDerive,
   newGroupKey,
   openGrain,
@@ -204,6 +205,35 @@ describe('§11.9 C6–C8 group mode', () => {
     expect(openGroup(rotated['1'], bobKey)).toBe('plan A');
     expect(openGroup((rotated['2'] as Record<string, unknown>)['1'], bobKey)).toBe('plan B');
     expect(block['9']).not.toEqual(rotated['9']); // the input is untouched
+  });
+});
+
+describe('hostile keyrings', () => {
+  it('unwrapping derives at most MAX_GROUP_MEMBERS handles, preferred handles first', async () => {
+    const members = await Promise.all(['alice', 'bob'].map((h) => member(h)));
+    const k = newGroupKey(random);
+    const real = buildKeyring(k, members, random);
+    const junkEntry = keyringEntries(real)[0]!;
+    // 200 junk entries (well-formed, not openable) ahead of bob's real one
+    const junk = Array.from({ length: 200 }, (_, i) => ({ ...junkEntry, _: `junk${i}` }));
+    const all = [...junk, keyringEntries(real)[1]!];
+    const page = (from: number): Record<string, unknown> => {
+      const node: Record<string, unknown> = { _: from === 0 ? 'group-keyring' : 'more' };
+      all.slice(from, from + 8).forEach((e, i) => (node[String(i + 1)] = e));
+      if (from + 8 < all.length) node['9'] = page(from + 8);
+      return node;
+    };
+    const hostile = page(0);
+    let runs = 0;
+    const counted = async (s: string, h: string) => {
+      runs++;
+      return h.startsWith('junk') ? derive('junk', 'junk-handle') : derive(s, h);
+    };
+    expect(await unwrapGroupKey(hostile, 'bob-enc', counted)).toBeNull();
+    expect(runs).toBe(MAX_GROUP_MEMBERS);
+    runs = 0;
+    expect(await unwrapGroupKey(hostile, 'bob-enc', counted, ['bob'])).toEqual(k);
+    expect(runs).toBe(1);
   });
 });
 

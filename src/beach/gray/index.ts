@@ -31,6 +31,7 @@ export {
   keyringEntries,
   keyringHandles,
   unwrapGroupKey,
+  MAX_GROUP_MEMBERS,
   sealGroup,
   openGroup,
   rotateGroup,

@@ -131,12 +131,28 @@ export function keyringEntries(keyring: unknown): Block[] {
 
 export const keyringHandles = (keyring: unknown): string[] => keyringEntries(keyring).map((e) => own(e, '_') as string);
 
-/** Trial-unwraps K with the reader's enc secret; null when it opens no entry. */
-export async function unwrapGroupKey(keyring: unknown, encSecret: string, derive: Derive = deriveKeypair): Promise<Uint8Array | null> {
-  for (const entry of keyringEntries(keyring)) {
+/**
+ * The most handles a reader's enc secret is tried against when unwrapping a group key: each try is
+ * one Argon2id derivation (~200 ms), so a hostile keyring of thousands of entries cannot pin the
+ * server. Groups are capped at the same size when written.
+ */
+export const MAX_GROUP_MEMBERS = 64;
+
+/**
+ * Trial-unwraps K with the reader's enc secret; null when it opens no entry. Entries whose handle
+ * is in `prefer` are tried first; at most `MAX_GROUP_MEMBERS` distinct handles are derived.
+ */
+export async function unwrapGroupKey(keyring: unknown, encSecret: string, derive: Derive = deriveKeypair, prefer: readonly string[] = []): Promise<Uint8Array | null> {
+  const entries = keyringEntries(keyring);
+  const first = entries.filter((e) => prefer.includes(own(e, '_') as string));
+  const tried = new Set<string>();
+  for (const entry of [...first, ...entries.filter((e) => !first.includes(e))]) {
+    const handle = own(entry, '_') as string;
     const [ct, nonce, eph] = ['1', '2', '3'].map((k) => (typeof own(entry, k) === 'string' ? fromBase64(own(entry, k) as string) : null));
     if (!ct || !nonce || !eph || nonce.length !== NONCE_BYTES || eph.length !== KEY_BYTES) continue;
-    const pair = await derive(encSecret, own(entry, '_') as string);
+    if (!tried.has(handle) && tried.size >= MAX_GROUP_MEMBERS) break;
+    tried.add(handle);
+    const pair = await derive(encSecret, handle);
     const key = boxOpen(ct, nonce, eph, pair.x25519.secretKey);
     if (key !== null && key.length === KEY_BYTES) return key;
   }

@@ -224,7 +224,7 @@ async function openers(deps: BeachToolDeps, agentId: string, blockName: string, 
   if (isGroupBlock(block)) {
     let groupKey: Promise<Uint8Array | null> | undefined;
     out.group = async (node) => {
-      groupKey ??= unwrapGroupKey(block['9'], key, derive);
+      groupKey ??= unwrapGroupKey(block['9'], key, derive, [agentId]);
       const k = await groupKey;
       return k === null ? null : openGroup(node, k);
     };
@@ -452,7 +452,7 @@ async function groupWrite(deps: BeachToolDeps, input: BspInput, block: Block, sp
       groupKey = newGroupKey(deps.random);
       next['9'] = buildKeyring(groupKey, members, deps.random);
     } else {
-      const current = await unwrapGroupKey(next['9'], key, derive);
+      const current = await unwrapGroupKey(next['9'], key, derive, [input.agent_id]);
       if (current === null) throw new ToolRefusal('Write rejected: cannot unwrap the group key — you are not a member, or the enc_secret is wrong.');
       const removed = keyringHandles(next['9']).some((h) => !wanted.includes(h));
       if (removed) {
@@ -465,7 +465,7 @@ async function groupWrite(deps: BeachToolDeps, input: BspInput, block: Block, sp
       }
     }
   } else {
-    const current = await unwrapGroupKey(next['9'], key, derive);
+    const current = await unwrapGroupKey(next['9'], key, derive, [input.agent_id]);
     if (current === null) throw new ToolRefusal('Write rejected: cannot unwrap the group key — you are not a member, or the enc_secret is wrong.');
     groupKey = current;
   }

@@ -1,6 +1,7 @@
 // The nine beach tools of seed 003 as plain functions with zod input schemas (D26): the MCP server
 // registers what `beachTools(deps)` returns on /mcp and /mcp/beach. Descriptions are our own.
 import { z } from 'zod';
+import { MAX_GROUP_MEMBERS } from '../../../beach/gray/index.js';
 import { bsp } from './bsp.js';
 import { ToolRefusal, type BeachToolDeps } from './context.js';
 import { bspFloor } from './floor.js';
@@ -81,7 +82,7 @@ const bspShape = {
   new_lock: SECRET.nullable().optional().describe('Set or rotate the lock at the position to this passphrase; null or "" relinquishes it (with secret). Omit to leave locks as they are.'),
   gray: z.boolean().optional().describe('Encrypt the content on this server before it reaches the beach. Off by default; on by default for grain: blocks (pass false to write public). Needs a non-empty spindle.'),
   enc_secret: SECRET.optional().describe('Your encryption identity for gray content, separate from secret. Never sent to any beach. Falls back to secret when omitted (then the beach sees that string as a lock secret).'),
-  members: z.array(HANDLE).max(256).optional().describe('Group encryption: the full list of handles allowed to read (include yourself). Removing a handle rotates the group key and re-encrypts the content. Each member must have run pscale_key_publish.'),
+  members: z.array(HANDLE).max(MAX_GROUP_MEMBERS).optional().describe('Group encryption: the full list of handles allowed to read (include yourself). Removing a handle rotates the group key and re-encrypts the content. Each member must have run pscale_key_publish. At most 64 members.'),
   face: FACE.optional().describe('Advisory access face; recorded, not enforced.'),
   tier: z.enum(['soft', 'medium', 'hard']).optional().describe('Advisory aperture tier; recorded, not enforced.'),
 };
