@@ -40,6 +40,9 @@ function tooDeep(value: unknown): boolean {
   return false;
 }
 
+/** Resolved origins kept (oldest dropped first). */
+const MAX_RESOLVED = 1000;
+
 export class Beaches {
   private readonly resolved = new Map<string, string>();
 
@@ -74,6 +77,8 @@ export class Beaches {
       try {
         const answer = await this.remote(candidate, 'GET', {});
         if (answer.status >= 200 && answer.status < 300) {
+          // Bounded: callers choose the URLs, so the cache must not grow with them.
+          if (this.resolved.size >= MAX_RESOLVED) this.resolved.delete(this.resolved.keys().next().value!);
           this.resolved.set(c, candidate);
           return candidate;
         }
