@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { Beaches } from './beach/federation/beaches.js';
 import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
 import { beachTools, type BeachTool } from './beach/tools/index.js';
+import { ArgonWorker } from './crypto/argon-worker.js';
 
 export interface App {
   http: Hono;
@@ -101,8 +102,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     timeoutMs: config.beachTimeoutMs,
     maxResponseBytes: config.beachMaxResponseBytes,
   });
+  const argon = new ArgonWorker();
   const tools = beachTools({
     beaches,
+    derive: argon.derive,
     defaultBeach: () => config.defaultBeach ?? ownUrl(),
     random: (n) => new Uint8Array(randomBytes(n)),
     now: () => clock.now(),
@@ -148,6 +151,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       clearInterval(evictTimer);
       services.time.stop();
       await services.presence.flush(clock.now());
+      await argon.close();
       await beachStore.close();
       await store.close();
     },

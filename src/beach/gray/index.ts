@@ -5,6 +5,7 @@ export { secretboxSeal, secretboxOpen, boxBeforeNm, boxSeal, boxOpen, NONCE_BYTE
 export {
   deriveKeypair,
   deriveSeed,
+  keypairFromSeed,
   derivationSalt,
   publicKeysOf,
   publishedKeysNode,

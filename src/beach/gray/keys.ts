@@ -33,7 +33,12 @@ export async function deriveSeed(secret: string, handle: string): Promise<Uint8A
 }
 
 export async function deriveKeypair(secret: string, handle: string): Promise<Keypair> {
-  const seed = await deriveSeed(secret, handle);
+  return keypairFromSeed(await deriveSeed(secret, handle));
+}
+
+/** The two keypairs of a 64-byte Argon2id seed (for callers that run Argon2id elsewhere, e.g. a worker). */
+export function keypairFromSeed(seed: Uint8Array): Keypair {
+  if (seed.length !== 64) throw new Error('a key seed is 64 bytes');
   const xSecret = seed.slice(0, 32);
   const edSeed = seed.slice(32, 64);
   return { x25519: { publicKey: x25519Public(xSecret), secretKey: xSecret }, ed25519: { publicKey: ed25519.getPublicKey(edSeed), seed: edSeed } };

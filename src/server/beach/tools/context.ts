@@ -40,7 +40,8 @@ export function readAt(block: unknown, spindle: string): unknown {
   return walk(block, parseSpindle(spindle, floorDepth(block)).digits);
 }
 
-export const derivation = (deps: BeachToolDeps): Derive => deps.derive ?? memoDerive();
+/** One operation's derivations, each (secret, handle) computed once. */
+export const derivation = (deps: BeachToolDeps): Derive => memoDerive(deps.derive);
 
 export const nowIso = (deps: BeachToolDeps): string => new Date(deps.now()).toISOString();
 

@@ -1,6 +1,6 @@
 // The substrate tools: pscale_grain_reach (§7.3), pscale_register (§7.8), pscale_key_publish (§7.5).
 import { createHash } from 'node:crypto';
-import { deriveKeypair, publicKeysOf, publishedKeysNode, readPublishedKeys, signRotation, verifyRotation } from '../../../beach/gray/index.js';
+import { publicKeysOf, publishedKeysNode, readPublishedKeys, signRotation, verifyRotation } from '../../../beach/gray/index.js';
 import { beachErrorText } from '../federation/beaches.js';
 import { isBeachUrl } from '../federation/origin.js';
 import { ToolRefusal, derivation, isBlock, loadBlock, noBeach, okAnswer, post, resolveOrRefuse, type BeachToolDeps } from './context.js';
@@ -172,7 +172,7 @@ export interface KeyPublishInput {
 export async function keyPublish(deps: BeachToolDeps, input: KeyPublishInput): Promise<string> {
   const url = beachUrl(deps, input.agent_id);
   const origin = await resolveOrRefuse(deps, url, noBeach);
-  const derive = deps.derive ?? deriveKeypair;
+  const derive = derivation(deps);
   const next = publicKeysOf(await derive(input.enc_secret ?? input.secret, input.handle));
   const block = `passport:${input.handle}`;
   const passport = await loadBlock(deps, origin, block);
