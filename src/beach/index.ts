@@ -9,6 +9,8 @@ export { formatRead, formatReadError, formatWrite } from './render.js';
 export { bspWrite, type ClientWriteResult, type WriteShape } from './client-write.js';
 export { validateShape } from './shape-gate.js';
 export { placeAt } from './place.js';
+export { walk } from './walk.js';
+export { MAX_CONTENT_DEPTH } from './shape-gate.js';
 export { appendAtRoot, appendAtNode } from './append.js';
 export { zeroFreePath, zeroFreePaths, firstFreeSlot, owedSummaries, type OwedSummary } from './zero-free.js';
 export { ordinaryLockHash, sedLockHash, grainLockHash, lockHash } from './salts.js';

@@ -27,6 +27,11 @@ import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
 import { SqliteIdentityStore } from './storage/sqlite/sqlite-identity-store.js';
 import { PostgresIdentityStore } from './storage/postgres/postgres-identity-store.js';
 import { cookieSessionCheck } from './http/identity-routes.js';
+import { randomBytes } from 'node:crypto';
+import { Beaches } from './beach/federation/beaches.js';
+import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
+import { beachTools, type BeachTool } from './beach/tools/index.js';
+import { ArgonWorker } from './crypto/argon-worker.js';
 
 export interface App {
   http: Hono;
@@ -35,6 +40,8 @@ export interface App {
   identityStore: IdentityStore;
   identity: IdentityService;
   beach: BeachService;
+  /** The nine bsp tools (plus the pscale_settle alias), ready for an MCP server to register. */
+  beachTools: BeachTool[];
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
   setReady(ready: boolean): void;
@@ -53,6 +60,8 @@ export interface AppOverrides {
   clock?: Clock;
   timers?: Timers;
   log?: pino.Logger;
+  /** How bsp() reaches other beaches (tests count or fake requests); default: the guarded fetch. */
+  beachFetch?: BeachFetch;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -124,6 +133,23 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const auth = new BearerAuth(store, services, identity);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
+  let listeningPort = config.port;
+  const ownUrl = () => config.publicUrl ?? `http://localhost:${listeningPort}`;
+  const beaches = new Beaches({
+    local: beach,
+    ownUrl,
+    fetch: overrides.beachFetch ?? guardedFetch({ allowPrivate: config.beachAllowPrivate, allowHosts: config.beachAllowHosts, loopbackServer: localMode }),
+    timeoutMs: config.beachTimeoutMs,
+    maxResponseBytes: config.beachMaxResponseBytes,
+  });
+  const argon = new ArgonWorker();
+  const tools = beachTools({
+    beaches,
+    derive: argon.derive,
+    defaultBeach: () => config.defaultBeach ?? ownUrl(),
+    random: (n) => new Uint8Array(randomBytes(n)),
+    now: () => clock.now(),
+  });
   let ready = false;
   const http = createHttpApp({
     services,
@@ -161,9 +187,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     identityStore,
     identity,
     beach,
+    beachTools: tools,
     log,
     setReady: (value) => (ready = value),
     listeningOn: (port) => {
+      listeningPort = port;
       if (config.publicUrl === null) {
         origin = beachOrigin(null, port);
         publicUrl = publicOrigin(null, port);
@@ -176,6 +204,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       clearInterval(evictTimer);
       services.time.stop();
       await services.presence.flush(clock.now());
+      await argon.close();
       await beachStore.close();
       await identityStore.close();
       await store.close();

@@ -67,6 +67,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('reads the beach federation settings: default beach, private-address policy, allow-list, timeout, response cap', () => {
+    const d = loadConfig([], {});
+    expect([d.defaultBeach, d.beachAllowPrivate, d.beachAllowHosts, d.beachTimeoutMs, d.beachMaxResponseBytes]).toEqual([null, false, [], 8000, 4 * 1024 * 1024]);
+    const c = loadConfig(['--default-beach', 'https://Beach.Example.com/x', '--beach-allow-hosts', 'Intra.Local, 10.0.0.5', '--beach-timeout-ms', '500'], { BEACH_ALLOW_PRIVATE: '1', BEACH_MAX_RESPONSE_BYTES: '2048' });
+    expect([c.defaultBeach, c.beachAllowPrivate, c.beachAllowHosts, c.beachTimeoutMs, c.beachMaxResponseBytes]).toEqual(['https://beach.example.com', true, ['intra.local', '10.0.0.5'], 500, 2048]);
+    expect(loadConfig(['--beach-allow-private'], {}).beachAllowPrivate).toBe(true);
+    expect(() => loadConfig([], { DEFAULT_BEACH: 'beach.example.com' })).toThrow(/DEFAULT_BEACH must be an absolute/);
+    expect(() => loadConfig(['--beach-timeout-ms', '0'], {})).toThrow(/BEACH_TIMEOUT_MS must be an integer/);
+  });
+
   it('reads PUBLIC_URL (flag over environment) and derives the beach origin from its host and port', () => {
     expect(loadConfig([], {}).publicUrl).toBeNull();
     expect(loadConfig([], { PUBLIC_URL: 'https://Beach.Example.com/some/path' }).publicUrl).toBe('https://beach.example.com');

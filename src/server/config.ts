@@ -29,6 +29,14 @@ export interface Config {
   beachMaxBlockBytes: number;
   /** `--local-mode off` ends local mode explicitly (D21); `auto`: loopback and no users yet. */
   localMode: 'auto' | 'off';
+  /** The beach bare handles, sed: and grain: resolve to (`DEFAULT_BEACH`); null ⇒ this server's public URL (D28). */
+  defaultBeach: string | null;
+  /** Server-side beach fetches may reach private, link-local and loopback addresses. */
+  beachAllowPrivate: boolean;
+  /** Host names or IP literals server-side beach fetches may reach whatever they resolve to. */
+  beachAllowHosts: string[];
+  beachTimeoutMs: number;
+  beachMaxResponseBytes: number;
 }
 
 const DEFAULTS = {
@@ -81,6 +89,11 @@ function command(out: { text: string }): Command {
     .option('--local-mode <mode>', 'auto (loopback and no users yet: anyone may create rooms) or off (env LOCAL_MODE, default auto)')
     .option('--public-url <url>', 'where clients reach this server; its host and port salt beach locks (env PUBLIC_URL, default http://localhost:<port>)')
     .option('--beach-max-block-bytes <bytes>', `largest beach block kept (env BEACH_MAX_BLOCK_BYTES, default ${DEFAULTS.beachMaxBlockBytes})`)
+    .option('--default-beach <url>', 'the beach bsp() uses for bare handles, sed: and grain: (env DEFAULT_BEACH, default the public URL)')
+    .option('--beach-allow-private', 'let bsp() reach beaches on private, link-local and loopback addresses (env BEACH_ALLOW_PRIVATE=1)')
+    .option('--beach-allow-hosts <list>', 'comma-separated beach hosts bsp() may reach whatever they resolve to (env BEACH_ALLOW_HOSTS)')
+    .option('--beach-timeout-ms <ms>', 'timeout of each request to another beach (env BEACH_TIMEOUT_MS, default 8000)')
+    .option('--beach-max-response-bytes <bytes>', 'largest answer accepted from another beach (env BEACH_MAX_RESPONSE_BYTES, default 4194304)')
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
@@ -123,6 +136,11 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     publicUrl: publicUrl(values.publicUrl ?? env.PUBLIC_URL),
     beachMaxBlockBytes: int('BEACH_MAX_BLOCK_BYTES', values.beachMaxBlockBytes ?? env.BEACH_MAX_BLOCK_BYTES, DEFAULTS.beachMaxBlockBytes, 1024, 1024 * 1024 * 1024),
     localMode: localModeOf(values.localMode ?? env.LOCAL_MODE),
+    defaultBeach: absoluteUrl('DEFAULT_BEACH', values.defaultBeach ?? env.DEFAULT_BEACH),
+    beachAllowPrivate: values.beachAllowPrivate !== undefined || ['1', 'true', 'yes'].includes((env.BEACH_ALLOW_PRIVATE ?? '').toLowerCase()),
+    beachAllowHosts: list(values.beachAllowHosts ?? env.BEACH_ALLOW_HOSTS).map((h) => h.toLowerCase()),
+    beachTimeoutMs: int('BEACH_TIMEOUT_MS', values.beachTimeoutMs ?? env.BEACH_TIMEOUT_MS, 8000, 100, 120_000),
+    beachMaxResponseBytes: int('BEACH_MAX_RESPONSE_BYTES', values.beachMaxResponseBytes ?? env.BEACH_MAX_RESPONSE_BYTES, 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   };
 }
 
@@ -138,14 +156,18 @@ export function publicOrigin(publicUrl: string | null, port: number): string {
 }
 
 function publicUrl(raw: string | undefined): string | null {
+  return absoluteUrl('PUBLIC_URL', raw);
+}
+
+function absoluteUrl(name: string, raw: string | undefined): string | null {
   if (raw === undefined || raw === '') return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL (got ${JSON.stringify(raw)})`);
+    throw new ConfigError(`${name} must be an absolute http(s) URL (got ${JSON.stringify(raw)})`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must use http or https (got ${JSON.stringify(raw)})`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must use http or https (got ${JSON.stringify(raw)})`);
   return url.origin;
 }
 
