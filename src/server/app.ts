@@ -32,6 +32,9 @@ import { Beaches } from './beach/federation/beaches.js';
 import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
 import { beachTools, type BeachTool } from './beach/tools/index.js';
 import { ArgonWorker } from './crypto/argon-worker.js';
+import { isDatabaseUnavailable } from './storage/postgres/unavailable.js';
+import { isSqliteUnavailable } from './storage/sqlite/unavailable.js';
+import { guardStore } from './storage/unavailable-guard.js';
 
 export interface App {
   http: Hono;
@@ -71,12 +74,47 @@ const nodeTimers: Timers = {
   cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** How long a /healthz answer about the database is reused before the database is asked again. */
+const HEALTH_CACHE_MS = 1000;
+/** A database that has not answered the readiness ping in this long counts as unreachable. */
+const HEALTH_PING_MS = 2000;
+
+/**
+ * The configured store, behind the unavailability guard: a database that cannot be reached (or a
+ * SQLite file that fails) answers 503 with Retry-After, and PostgreSQL calls are bounded in time.
+ */
 export function openStore(config: Config): RoomStore {
   if (config.store === 'memory') return new MemoryRoomStore();
-  // Connects and migrates in the background; start() (restoring timers) waits for it and fails if it fails.
-  if (config.store === 'postgres') return new PostgresRoomStore(config.databaseUrl!, { poolSize: config.databasePoolSize });
+  if (config.store === 'postgres') {
+    const seconds = config.databaseTimeoutSeconds;
+    // Connects and migrates in the background; start() (restoring timers) waits for it and fails if it fails.
+    // A lock not obtained within 2·timeout is given up before the guard answers 503 at 2·timeout + 1 s,
+    // so a request told "unavailable" is not carried out later.
+    const store = new PostgresRoomStore(config.databaseUrl!, { poolSize: config.databasePoolSize, connectTimeoutSeconds: seconds, statementTimeoutSeconds: seconds });
+    return guardStore(store, { isUnavailable: isDatabaseUnavailable, what: 'The database', deadlineMs: (2 * seconds + 1) * 1000 });
+  }
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteRoomStore(join(config.dataDir, 'agent-sync.db'));
+  return guardStore(new SqliteRoomStore(join(config.dataDir, 'agent-sync.db')), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
+}
+
+/**
+ * Readiness of the store for /healthz: a cheap round trip, its answer reused for a second so a
+ * polling load balancer does not load the database; stores without `ping` are always ready.
+ */
+function storeHealth(store: RoomStore, now: () => number): () => Promise<boolean> {
+  const ping = (store as { ping?: () => Promise<void> }).ping;
+  if (!ping) return async () => true;
+  let last: { at: number; ok: Promise<boolean> } | null = null;
+  return () => {
+    const at = now();
+    if (!last || at - last.at >= HEALTH_CACHE_MS) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HEALTH_PING_MS)));
+      const answered = ping.call(store).then(() => true, () => false);
+      last = { at, ok: Promise.race([answered, late]).finally(() => clearTimeout(timer)) };
+    }
+    return last.ok;
+  };
 }
 
 /**
@@ -85,14 +123,19 @@ export function openStore(config: Config): RoomStore {
  */
 export function openIdentityStore(config: Config): IdentityStore {
   if (config.store === 'memory') return new MemoryIdentityStore();
-  if (config.store === 'postgres') return new PostgresIdentityStore(config.databaseUrl!, { poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 4)) });
+  // Behind the same guard as the room store: an unreachable database answers 503, bounded in time.
+  if (config.store === 'postgres') {
+    const store = new PostgresIdentityStore(config.databaseUrl!, { poolSize: Math.max(2, Math.ceil(config.databasePoolSize / 4)) });
+    return guardStore(store, { isUnavailable: isDatabaseUnavailable, what: 'The database', deadlineMs: (2 * config.databaseTimeoutSeconds + 1) * 1000 });
+  }
   mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteIdentityStore(join(config.dataDir, 'identity.db'));
+  return guardStore(new SqliteIdentityStore(join(config.dataDir, 'identity.db')), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
 }
 
 /** Beach blocks live beside the rooms: in the same SQLite file, or in memory with a memory store. */
 export function openBeachStore(store: RoomStore): BeachStore {
-  return store instanceof SqliteRoomStore ? new SqliteBeachStore(store.db) : new MemoryBeachStore();
+  if (!(store instanceof SqliteRoomStore)) return new MemoryBeachStore();
+  return guardStore(new SqliteBeachStore(store.db), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
 }
 
 /** The Vite build of the web pages beside the package (dist/web). */
@@ -151,6 +194,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     now: () => clock.now(),
   });
   let ready = false;
+  const healthy = storeHealth(store, () => Date.now());
   const http = createHttpApp({
     services,
     auth,
@@ -170,7 +214,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         if (options.localMode) options.localMode = await identity.localMode();
       },
     },
-    ready: () => ready,
+    ready: async () => ready && (await healthy()),
     extend: (app) => registerLiveRoutes(app, services, auth),
   });
   const flushTimer = setInterval(() => {

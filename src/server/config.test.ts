@@ -37,6 +37,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { DATABASE_URL: url, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
+  it('bounds database calls by DATABASE_TIMEOUT (default 10 s), a flag winning over the variable', () => {
+    expect(loadConfig([], {}).databaseTimeoutSeconds).toBe(10);
+    expect(loadConfig([], { DATABASE_TIMEOUT: '3' }).databaseTimeoutSeconds).toBe(3);
+    expect(loadConfig(['--database-timeout', '5'], { DATABASE_TIMEOUT: '3' }).databaseTimeoutSeconds).toBe(5);
+    expect(() => loadConfig([], { DATABASE_TIMEOUT: '0' })).toThrow(/DATABASE_TIMEOUT/);
+  });
+
   it('counts only loopback hosts as local mode', () => {
     expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].map(isLoopback)).toEqual([true, true, true, true]);
     expect(['0.0.0.0', '192.168.1.5', '::'].map(isLoopback)).toEqual([false, false, false]);

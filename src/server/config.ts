@@ -14,6 +14,11 @@ export interface Config {
   databaseUrl: string | null;
   /** Connections in this process's PostgreSQL pool. */
   databasePoolSize: number;
+  /**
+   * Seconds PostgreSQL may take to connect or to run one statement; a store call is cut off with
+   * 503 after twice that plus a second, so no request hangs on a database that stopped answering.
+   */
+  databaseTimeoutSeconds: number;
   bodyLimitBytes: number;
   waitMaxMs: number;
   logLevel: string;
@@ -45,6 +50,7 @@ const DEFAULTS = {
   dataDir: './data',
   store: 'sqlite',
   databasePoolSize: 10,
+  databaseTimeoutSeconds: 10,
   bodyLimitBytes: 1024 * 1024,
   waitMaxMs: 25_000,
   logLevel: 'info',
@@ -81,6 +87,7 @@ function command(out: { text: string }): Command {
     .option('--store <store>', 'sqlite, postgres, or memory: nothing survives a restart (env STORE, default sqlite, or postgres with a database URL)')
     .option('--database-url <url>', 'postgres://user@host:5432/database: keep everything in PostgreSQL, shared by many processes (env DATABASE_URL)')
     .option('--database-pool-size <n>', `connections per process to PostgreSQL (env DATABASE_POOL_SIZE, default ${DEFAULTS.databasePoolSize})`)
+    .option('--database-timeout <s>', `seconds to connect to PostgreSQL or run one statement; requests answer 503 past twice that (env DATABASE_TIMEOUT, default ${DEFAULTS.databaseTimeoutSeconds})`)
     .option('--body-limit <bytes>', `largest request body (env BODY_LIMIT_BYTES, default ${DEFAULTS.bodyLimitBytes})`)
     .option('--wait-max-ms <ms>', `default and longest /wait timeout (env WAIT_MAX_MS, default ${DEFAULTS.waitMaxMs})`)
     .option('--log-level <level>', `${LOG_LEVELS.join(', ')}; info logs every request (env LOG_LEVEL, default info)`)
@@ -126,6 +133,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     store,
     databaseUrl: store === 'postgres' ? databaseUrl! : null,
     databasePoolSize: int('DATABASE_POOL_SIZE', values.databasePoolSize ?? env.DATABASE_POOL_SIZE, DEFAULTS.databasePoolSize, 1, 1000),
+    databaseTimeoutSeconds: int('DATABASE_TIMEOUT', values.databaseTimeout ?? env.DATABASE_TIMEOUT, DEFAULTS.databaseTimeoutSeconds, 1, 3600),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', values.bodyLimit ?? env.BODY_LIMIT_BYTES, DEFAULTS.bodyLimitBytes, 1024, 64 * 1024 * 1024),
     waitMaxMs: int('WAIT_MAX_MS', values.waitMaxMs ?? env.WAIT_MAX_MS, DEFAULTS.waitMaxMs, 1000, 600_000),
     logLevel,

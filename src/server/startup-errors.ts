@@ -8,7 +8,9 @@ export function databaseFile(config: Config): string {
 }
 
 /** The store (or its data directory) could not be opened or read at start-up. */
-export function storeFailure(error: unknown, config: Config): string {
+export function storeFailure(failure: unknown, config: Config): string {
+  // The store's guard wraps an unreachable database as a 503 error; what failed is its cause.
+  const error = (failure as { code?: unknown }).code === 'service_unavailable' && failure instanceof Error && failure.cause !== undefined ? failure.cause : failure;
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   if (config.store === 'postgres' && config.databaseUrl) {

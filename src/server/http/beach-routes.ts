@@ -6,6 +6,7 @@ import type { Context, Hono } from 'hono';
 import type { BeachReply, BeachService } from '../beach/beach-service.js';
 import { readBounded } from './body-limit.js';
 import type { Logger } from './respond.js';
+import { isSyncError } from '../../core/errors.js';
 
 export const BEACH_PATH = '/.well-known/pscale-beach';
 
@@ -35,6 +36,10 @@ export function registerBeachRoutes(app: Hono, deps: BeachRouteDeps): void {
     try {
       return await handle(c, deps);
     } catch (error) {
+      // The storage is unreachable (the database is down, the disk failed): retry later.
+      if (isSyncError(error) && error.code === 'service_unavailable') {
+        return failure(503, 'service_unavailable', error.message, { retry_after: 1 }, { 'retry-after': '1' });
+      }
       // A bug, never a refusal: the engine answers every refusal itself. CORS stays intact.
       deps.log.error({ err: error, path: c.req.path }, 'beach handler crashed');
       return failure(500, 'handler_crash', 'The beach failed to handle this request; it has been logged.');

@@ -33,8 +33,8 @@ export interface HttpDeps {
   log: Logger;
   /** Where each request is logged (at info). */
   requestLog?: RequestLogger;
-  /** Whether the server is ready (start-up finished, not shutting down). */
-  ready: () => boolean;
+  /** Whether the server is ready (start-up finished, not shutting down, its database reachable). */
+  ready: () => boolean | Promise<boolean>;
   /** The public beach protocol, mounted ahead of the room API's middleware (its own CORS). */
   beach?: BeachService;
   /** The built web pages (dist/web), or null when they cannot be found. */
@@ -71,7 +71,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', checkOrigin(deps.corsOrigins ?? []));
   app.use('*', limitBody(deps.bodyLimitBytes));
-  app.get('/healthz', (c) => (deps.ready() ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping.'))));
+  app.get('/healthz', async (c) => ((await deps.ready()) ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping, or cannot reach its database.', { retry_after: 1 }))));
   const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'content-type': 'application/json' }));
   if (deps.identity) {

@@ -6,6 +6,7 @@ import { RoomRegistry } from '../../../core/service/room-registry.js';
 import { emptyBatch } from '../../../core/room/room-state.js';
 import { adminQuery, closeAdmin, DATABASE_URL, freshSchema, postgresForTests, type TestSchema } from '../../../../test/support/postgres.js';
 import { until } from '../../../../test/support/until.js';
+import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
 import { runRoomStoreConformance } from '../conformance/room-store-conformance.js';
 import { batch, entry, logRecord, put, room, seedRoom } from '../conformance/fixtures.js';
 import { migrate } from './migrate.js';
@@ -252,6 +253,46 @@ describe.skipIf(!available)('PostgreSQL', () => {
       });
       await Promise.all(Array.from({ length: 100 }, (_, i) => increment(i)));
       expect((await stores[1]!.loadRoom('hot'))!.entries[0]!.value).toBe(100);
+    });
+
+    it('settles every call when its connections are cut, and serves again once they are back (a fresh pool)', async () => {
+      await setup();
+      const target = new URL(DATABASE_URL);
+      const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+      try {
+        const through = new URL(DATABASE_URL);
+        through.hostname = '127.0.0.1';
+        through.port = String(proxy.port);
+        const store = new PostgresRoomStore(through.toString(), { schema: schema!.name, poolSize: 10, connectTimeoutSeconds: 1, statementTimeoutSeconds: 1 });
+        open.push(store);
+        await seedRoom(store, 'r1');
+        // Fill the pool: every connection is open when the path goes silent.
+        await Promise.all([store.loadRoom('r1'), store.listRooms(), store.withRoomLock('r1', (tx) => tx.headSeq())]);
+        proxy.silence();
+        const settled = (p: Promise<unknown>) => p.then(() => 'ok', () => 'failed');
+        // Lock holders queue one behind the other; each begins its transaction when the one before ends.
+        const during = [
+          ...Array.from({ length: 5 }, () => settled(store.withRoomLock('r1', async (tx) => {
+            await store.loadRoom('r1');
+            return tx.headSeq();
+          }))),
+          settled(store.listRooms()),
+          settled(store.createRoom(room('r2'))),
+        ];
+        await until(() => proxy.connections >= 10);
+        proxy.restore();
+        // With the driver alone, a transaction begun right after the resets stayed pending forever
+        // and held the room's queue; every one of these settles now.
+        const outcomes = await Promise.all(during);
+        expect(outcomes).toContain('failed');
+        expect(await store.withRoomLock('r1', async (tx) => {
+          await tx.commit(batch({ log: [logRecord(1)] }));
+          return tx.headSeq();
+        })).toBe(1);
+        expect((await store.listRooms()).map((r) => r.id)).toContain('r1');
+      } finally {
+        await proxy.close();
+      }
     });
 
     it('runs calls made inside a lock on the lock’s connection, so a full pool cannot deadlock', async () => {

@@ -22,6 +22,7 @@ import {
 } from '../sql-rows.js';
 import { migrate } from './migrate.js';
 import { ROOM_LOCK, SQL } from './postgres-statements.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export interface PostgresStoreOptions {
   /** Connections in this process's pool (default 10). A room's write lock holds one while it runs. */
@@ -30,6 +31,17 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Seconds to wait when opening a connection (default 10). */
   connectTimeoutSeconds?: number;
+  /**
+   * Seconds one statement may run (PostgreSQL's statement_timeout; default 10), waiting for a
+   * room's advisory lock included; past it the statement fails as unavailable (503, retry).
+   */
+  statementTimeoutSeconds?: number;
+  /**
+   * Seconds a withRoomLock call may wait for its turn (this process's queue, a pooled connection,
+   * the room's advisory lock) before it gives up without running its function (default: twice the
+   * statement timeout). Callers that were told "unavailable" meanwhile are thus never served late.
+   */
+  lockWaitSeconds?: number;
   /**
    * Seconds a room lock's transaction may sit idle before PostgreSQL ends it (default 60), so a
    * process that hangs while holding a room (frozen, not crashed) cannot block the room forever.
@@ -57,7 +69,15 @@ interface LockScope {
 
 export class PostgresRoomStore implements RoomStore {
   readonly exclusive = false;
-  private readonly sql: postgres.Sql<Types>;
+  /**
+   * The current pool. A connection failure replaces it with a fresh one and ends the old one once
+   * its in-flight work had time to finish: the `postgres` driver (3.4.9) can leave a transaction
+   * begun just after a connection reset pending forever, and only ending its pool settles it.
+   */
+  private sql: postgres.Sql<Types>;
+  private readonly connect: () => postgres.Sql<Types>;
+  private readonly drainSeconds: number;
+  private readonly lockWaitMs: number;
   /** The migration in progress or done; cleared when it failed, so the next call tries again. */
   private migrated: Promise<void> | null = null;
   private readonly locks = new RoomLocks();
@@ -65,24 +85,45 @@ export class PostgresRoomStore implements RoomStore {
   private readonly hooks: CommitHook[] = [];
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
-    this.sql = postgres(url, {
+    this.drainSeconds = (options.statementTimeoutSeconds ?? 10) + 1;
+    this.lockWaitMs = (options.lockWaitSeconds ?? 2 * (options.statementTimeoutSeconds ?? 10)) * 1000;
+    this.connect = () => postgres(url, {
       max: options.poolSize ?? 10,
       connect_timeout: options.connectTimeoutSeconds ?? 10,
       types: { int8 },
       connection: {
         application_name: 'agent-sync',
         idle_in_transaction_session_timeout: (options.lockIdleTimeoutSeconds ?? 60) * 1000,
+        statement_timeout: (options.statementTimeoutSeconds ?? 10) * 1000,
         ...(options.schema ? { search_path: options.schema } : {}),
       },
       onnotice: () => {},
     });
+    this.sql = this.connect();
     // Start now; a failure reaches whoever calls the store first (start-up restores timers at once).
     this.ready().catch(() => {});
   }
 
+  /**
+   * Pass on what `work` on `pool` settles to; when it fails because the database went away, put a
+   * fresh pool in the place of that one (once: later failures of the old pool change nothing).
+   */
+  private watch<T>(pool: postgres.Sql<Types>, work: Promise<T>): Promise<T> {
+    return work.catch((error: unknown) => {
+      if (pool === this.sql && !this.closing && isDatabaseUnavailable(error)) {
+        this.sql = this.connect();
+        pool.end({ timeout: this.drainSeconds }).catch(() => {});
+      }
+      throw error;
+    });
+  }
+
+  private closing = false;
+
   /** Every call waits for the schema; a failed migration (database down) is retried by the next call. */
   private ready(): Promise<void> {
-    this.migrated ??= migrate(this.sql).then(
+    const pool = this.sql;
+    this.migrated ??= this.watch(pool, migrate(pool)).then(
       () => undefined,
       (error: unknown) => {
         this.migrated = null;
@@ -106,7 +147,13 @@ export class PostgresRoomStore implements RoomStore {
     await this.ready();
   }
 
+  /** One round trip to the database (readiness): throws when it cannot be reached. */
+  async ping(): Promise<void> {
+    await this.watch(this.sql, this.sql.unsafe('SELECT 1'));
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     await this.migrated?.catch(() => {});
     await this.sql.end({ timeout: 5 });
   }
@@ -123,12 +170,13 @@ export class PostgresRoomStore implements RoomStore {
 
   private async query<R>(text: string, params: unknown[] = [], on: Exec = this.exec()): Promise<R[]> {
     await this.ready();
-    return (await on.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as R[];
+    const pool = this.sql;
+    return (await this.watch(pool, on.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }))) as unknown as R[];
   }
 
   async createRoom(room: RoomRecord): Promise<boolean> {
     await this.ready();
-    const result = await this.exec().unsafe(SQL.insertRoom, roomParams(room) as never[], { prepare: true });
+    const result = await this.watch(this.sql, this.exec().unsafe(SQL.insertRoom, roomParams(room) as never[], { prepare: true }));
     return result.count === 1;
   }
 
@@ -158,7 +206,7 @@ export class PostgresRoomStore implements RoomStore {
     const scope = this.scopes.getStore();
     if (scope?.open) return run(scope.sql);
     await this.ready();
-    return this.sql.begin((tx) => run(tx)) as Promise<boolean>;
+    return this.watch(this.sql, this.sql.begin((tx) => run(tx)) as Promise<boolean>);
   }
 
   async loadRoom(id: string): Promise<RoomData | null> {
@@ -192,16 +240,23 @@ export class PostgresRoomStore implements RoomStore {
    * room), then take the advisory lock that serialises them with the other processes.
    */
   async withRoomLock<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + this.lockWaitMs;
     await this.ready();
-    return this.locks.queue(id, () => this.lockedTransaction(id, fn));
+    return this.locks.queue(id, () => this.lockedTransaction(id, fn, giveUpAt));
   }
 
-  private async lockedTransaction<T>(id: string, fn: (tx: RoomTx) => Promise<T>): Promise<T> {
+  private async lockedTransaction<T>(id: string, fn: (tx: RoomTx) => Promise<T>, giveUpAt: number): Promise<T> {
+    const late = () => {
+      if (Date.now() > giveUpAt) throw Object.assign(new Error(`waited too long for the write lock on room ${id}`), { code: 'ROOM_LOCK_TIMEOUT' });
+    };
+    late();
     let failure: { error: unknown } | null = null;
     let scope: LockScope | null = null;
     try {
-      const result = await this.sql.begin(async (sql) => {
+      const pool = this.sql;
+      const result = await this.watch(pool, pool.begin(async (sql) => {
         await sql.unsafe(ROOM_LOCK, [id], { prepare: true });
+        late();
         const current: LockScope = { sql, open: true };
         scope = current;
         const live = () => {
@@ -230,7 +285,7 @@ export class PostgresRoomStore implements RoomStore {
         } finally {
           current.open = false;
         }
-      });
+      }));
       if (failure) throw (failure as { error: unknown }).error;
       return result as T;
     } finally {

@@ -2,14 +2,21 @@
 // request may be retried and deserves 503 with Retry-After — rather than a fault in the request
 // or in the code. For the failure handling of issue 9 (503, reconnect, /healthz not ready).
 
-/** Codes the `postgres` driver and Node's sockets give a connection that failed or went away. */
+/**
+ * Codes the `postgres` driver and Node's sockets give a connection that failed or went away, and
+ * the store's own ROOM_LOCK_TIMEOUT (a lock not obtained in time: the database is down or slow).
+ */
 const CONNECTION_CODES = new Set([
   'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT',
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'ROOM_LOCK_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
 ]);
 
-/** SQLSTATEs of a server that is going away, starting up or full (never a bad statement). */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
+/**
+ * SQLSTATEs of a server that is going away, starting up or full, and of a statement cut off by
+ * statement_timeout (57014: a room lock held too long elsewhere, a database too slow) — never a
+ * bad statement.
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57014', '53300', '53400']);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -64,6 +64,11 @@ export class SqliteRoomStore implements RoomStore {
     }
   }
 
+  /** Readiness: the file is open and answers a read. */
+  async ping(): Promise<void> {
+    this.db.pragma('user_version', { simple: true });
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
     this.release();
