@@ -173,7 +173,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       },
     },
   });
-  const auth = new BearerAuth(store, services, identity);
+  const auth = new BearerAuth(store.credentials, services, identity);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
   let listeningPort = config.port;

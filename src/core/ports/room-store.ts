@@ -2,14 +2,9 @@
 // and later PostgreSQL; one conformance suite runs against each.
 import type { LogRecord, Message, RoomRecord } from '../room/model.js';
 import type { CommitBatch, RoomData } from '../room/room-state.js';
+import type { CredentialStore } from './credential-store.js';
 
-export interface AgentCredential {
-  hash: string;
-  roomId: string;
-  agentId: string;
-  createdAt: number;
-  revokedAt: number | null;
-}
+export type { AgentCredential } from './credential-store.js';
 
 export interface LogQuery {
   /** Newest first, strictly below this seq. */
@@ -32,7 +27,7 @@ export interface MessageQuery {
 export interface RoomTx {
   /** The latest log seq in the store, or null when this process is the only writer. */
   headSeq(): Promise<number | null>;
-  /** Apply the batch atomically: all of it or nothing. */
+  /** Apply the batch atomically, its credential changes included: all of it or nothing. */
   commit(batch: CommitBatch): Promise<void>;
 }
 
@@ -60,7 +55,10 @@ export interface RoomStore {
   /** Per room, the earliest pending wall-clock timer (restored into the scheduler at start-up). */
   pendingTimers(): Promise<Array<{ roomId: string; at: number }>>;
 
-  findAgentCredential(hash: string): Promise<AgentCredential | null>;
-  /** Rooms in which any of these agent-credential hashes is live. */
-  roomsForCredential(hash: string): Promise<string[]>;
+  /**
+   * The credential store in the same database: room commits write its agent credentials in their
+   * own transaction, and deleting a room removes them. Callers that only read credentials (auth)
+   * take this port, never the room store.
+   */
+  readonly credentials: CredentialStore;
 }

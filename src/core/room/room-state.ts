@@ -7,18 +7,14 @@ import type { ActionRecord, AgentRecord, Entry, LogRecord, Message, RoomRecord, 
 import { RECORD_SCOPES } from './model.js';
 import { DeadlineHeap } from '../time/deadline-heap.js';
 import { touchKey } from '../wait/touches.js';
+import type { CredentialChange } from '../ports/credential-store.js';
 
 export const MESSAGE_TAIL = 500;
 const MAX_DERIVED_TOUCHES = 10_000;
 
 export type EntryChange = { op: 'put'; entry: Entry } | { op: 'delete'; scope: string; key: string };
 
-/** Agent credentials a commit issues or revokes (hashes only; secrets never reach the store). */
-export interface CredentialChange {
-  at: number;
-  revokeAgent?: string;
-  issue?: { agentId: string; hash: string };
-}
+export type { CredentialChange } from '../ports/credential-store.js';
 
 /** Everything one atomic commit changes (D11). */
 export interface CommitBatch {
@@ -26,6 +22,7 @@ export interface CommitBatch {
   messages: Message[];
   log: LogRecord[];
   counters: Record<string, number>;
+  /** Applied by the credential store of the same database, in this commit's transaction. */
   credentials?: CredentialChange;
   /** The room's new `meta` (PATCH /rooms/:id), committed with the audit record that says so. */
   meta?: JsonObject;

@@ -9,7 +9,7 @@ describe('BearerAuth caches', () => {
   it('stay under their byte bound under a flood of distinct long bogus tokens, and valid tokens still resolve', async () => {
     const { app, client } = inProcessApp();
     const { tokens } = await roomWithAgents(client, 'r', ['alice']);
-    const auth = new BearerAuth(app.store, app.services);
+    const auth = new BearerAuth(app.store.credentials, app.services);
     expect(await auth.callerFor('r', `Bearer ${tokens.alice}`)).toEqual({ kind: 'agent', agentId: 'alice' });
     const pad = 'x'.repeat(8 * 1024);
     const flood = 1200;

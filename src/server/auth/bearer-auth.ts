@@ -3,7 +3,7 @@
 // Tokens are compared by hash; agent credentials are cached briefly to keep the hot path lean.
 import { timingSafeEqual } from 'node:crypto';
 import { SyncError } from '../../core/errors.js';
-import type { RoomStore, AgentCredential } from '../../core/ports/room-store.js';
+import type { AgentCredential, CredentialStore } from '../../core/ports/credential-store.js';
 import type { Caller, Services } from '../../core/service/index.js';
 import { ANONYMOUS } from '../../core/service/index.js';
 import { hashToken } from '../crypto/node-crypto.js';
@@ -22,7 +22,7 @@ export class BearerAuth {
   private readonly hashes = new ByteLru<string, string>(AUTH_CACHE_BYTES);
 
   constructor(
-    private readonly store: RoomStore,
+    private readonly store: CredentialStore,
     private readonly services: Services,
     /** Users' `tok_` tokens (D18); without it only legacy tokens are known. */
     readonly identity: IdentityService | null = null,

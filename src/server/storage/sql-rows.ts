@@ -1,5 +1,6 @@
 // Row ↔ record conversion shared by the SQL adapters (SQLite and PostgreSQL): JSON values are
 // stored as JSON text, so what goes in comes out unchanged (D3).
+import type { AgentCredential } from '../../core/ports/credential-store.js';
 import type { Entry, LogRecord, Message, RoomRecord } from '../../core/room/model.js';
 
 export interface RoomRow {
@@ -111,3 +112,9 @@ export const logParams = (roomId: string, l: LogRecord) => [
 ];
 
 export const roomParams = (r: RoomRecord) => [r.id, r.createdAt, JSON.stringify(r.meta), r.tokenHash, r.viewTokenHash];
+
+export type CredentialRow = { hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null };
+
+export function credentialFromRow(row: CredentialRow): AgentCredential {
+  return { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at };
+}

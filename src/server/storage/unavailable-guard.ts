@@ -14,6 +14,8 @@ export interface GuardOptions {
   deadlineMs?: number;
   /** Methods never bounded in time (closing, long-lived subscriptions). */
   unbounded?: readonly string[];
+  /** Fields holding stores of the same database, guarded alike (default: the room store's `credentials`). */
+  nested?: readonly string[];
 }
 
 /** Retry-After in seconds that clients are told (the header is set by sendError). */
@@ -40,6 +42,7 @@ function timedOut(what: string, ms: number): SyncError {
 export function guardStore<T extends object>(store: T, options: GuardOptions): T {
   const wrapped = new Map<PropertyKey, unknown>();
   const unbounded = new Set(options.unbounded ?? ['close']);
+  const nested = new Set(options.nested ?? ['credentials']);
   const settle = (name: PropertyKey, result: Promise<unknown>): Promise<unknown> => {
     const mapped = result.catch((error: unknown) => {
       throw options.isUnavailable(error) ? unavailable(options.what, error) : error;
@@ -56,9 +59,14 @@ export function guardStore<T extends object>(store: T, options: GuardOptions): T
   return new Proxy(store, {
     get(target, name, receiver) {
       const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function' || name === 'constructor') return value;
       const cached = wrapped.get(name);
       if (cached) return cached;
+      if (nested.has(String(name)) && typeof value === 'object' && value !== null) {
+        const inner = guardStore(value, { ...options, nested: [] });
+        wrapped.set(name, inner);
+        return inner;
+      }
+      if (typeof value !== 'function' || name === 'constructor') return value;
       const fn = function (this: unknown, ...args: unknown[]): unknown {
         let result: unknown;
         try {

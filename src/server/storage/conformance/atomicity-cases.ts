@@ -12,7 +12,7 @@ export function atomicityCases(ctx: StoreContext): void {
       data: await ctx.store.loadRoom('r1'),
       log: await ctx.store.readLog('r1', { after: 0, limit: 1_000 }),
       messages: await ctx.store.readMessages('r1', { after: 0, limit: 1_000 }),
-      creds: await Promise.all(['c-old', 'c-new'].map((h) => ctx.store.findAgentCredential(h))),
+      creds: await Promise.all(['c-old', 'c-new'].map((h) => ctx.credentials.findAgentCredential(h))),
     });
 
     const seeded = async () => {
@@ -63,14 +63,14 @@ export function atomicityCases(ctx: StoreContext): void {
       expect(data.entries.map((e) => [e.key, e.value])).toEqual([['x', 2], ['y', 'new']]);
       expect([data.messageSeq, data.logSeq]).toEqual([2, 2]);
       expect(data.counters).toStrictEqual({ n: 2, m: 1 });
-      expect(await ctx.store.findAgentCredential('c-old')).toMatchObject({ revokedAt: 6 });
-      expect(await ctx.store.findAgentCredential('c-new')).toMatchObject({ revokedAt: null });
+      expect(await ctx.credentials.findAgentCredential('c-old')).toMatchObject({ revokedAt: 6 });
+      expect(await ctx.credentials.findAgentCredential('c-new')).toMatchObject({ revokedAt: null });
     });
 
     it('rejects a commit to a room that does not exist and leaves no trace of it', async () => {
       await expect(commit(ctx.store, 'ghost', doomed({}))).rejects.toThrow();
       expect(await ctx.store.getRoom('ghost')).toBeNull();
-      expect(await ctx.store.findAgentCredential('c-new')).toBeNull();
+      expect(await ctx.credentials.findAgentCredential('c-new')).toBeNull();
       await seedRoom(ctx.store, 'ghost');
       expect(await ctx.store.loadRoom('ghost')).toMatchObject({ entries: [], messagesTail: [], messageSeq: 0, logSeq: 0, counters: {} });
       expect(await ctx.store.readLog('ghost', { limit: 10 })).toEqual([]);

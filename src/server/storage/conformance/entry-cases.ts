@@ -117,4 +117,14 @@ export function entryCases(ctx: StoreContext): void {
       expect(await ctx.store.pendingTimers()).toEqual([]);
     });
   });
+
+  describe('counters', () => {
+    it('stores counters and overwrites only the ones a batch names', async () => {
+      await seedRoom(ctx.store);
+      await commit(ctx.store, 'r1', { counters: { a: 1, b: 2, zero: 0, big: 2 ** 40 } });
+      await commit(ctx.store, 'r1', { counters: { a: 5 } });
+      await commit(ctx.store, 'r1', {});
+      expect((await ctx.store.loadRoom('r1'))!.counters).toStrictEqual({ a: 5, b: 2, zero: 0, big: 2 ** 40 });
+    });
+  });
 }

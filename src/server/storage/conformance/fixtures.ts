@@ -3,6 +3,7 @@
 import { expect } from 'vitest';
 import type { Json } from '../../../core/json.js';
 import type { RoomStore } from '../../../core/ports/room-store.js';
+import type { CredentialStore } from '../../../core/ports/credential-store.js';
 import type { Entry, LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import type { CommitBatch, EntryChange } from '../../../core/room/room-state.js';
 
@@ -17,9 +18,10 @@ export interface StoreFactory {
   create(): Promise<StoreHandle>;
 }
 
-/** The store of the running test (set by the suite's beforeEach). */
+/** The store of the running test (set by the suite's beforeEach), and its credential store. */
 export interface StoreContext {
   readonly store: RoomStore;
+  readonly credentials: CredentialStore;
 }
 
 export const room = (id: string, createdAt = 1_000, over: Partial<RoomRecord> = {}): RoomRecord => ({

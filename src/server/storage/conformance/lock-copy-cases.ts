@@ -136,11 +136,11 @@ export function lockCopyCases(ctx: StoreContext): void {
     it('keeps credentials apart from what look-ups return', async () => {
       await seedRoom(ctx.store);
       await commit(ctx.store, 'r1', { credentials: { at: 1, issue: { agentId: 'alice', hash: 'h' } } });
-      const cred = (await ctx.store.findAgentCredential('h'))!;
+      const cred = (await ctx.credentials.findAgentCredential('h'))!;
       cred.revokedAt = 5;
       cred.agentId = 'mallory';
-      expect(await ctx.store.findAgentCredential('h')).toMatchObject({ agentId: 'alice', revokedAt: null });
-      expect(await ctx.store.roomsForCredential('h')).toEqual(['r1']);
+      expect(await ctx.credentials.findAgentCredential('h')).toMatchObject({ agentId: 'alice', revokedAt: null });
+      expect(await ctx.credentials.roomsForCredential('h')).toEqual(['r1']);
     });
   });
 }

@@ -59,11 +59,11 @@ export function prototypeNameCases(ctx: StoreContext): void {
         await commit(ctx.store, 'r1', { credentials: { at: 100 + i, issue: { agentId, hash: `h-${i}` } } });
       }
       for (const [i, agentId] of PROTOTYPE_NAMES.entries()) {
-        expect(await ctx.store.findAgentCredential(`h-${i}`)).toStrictEqual({ hash: `h-${i}`, roomId: 'r1', agentId, createdAt: 100 + i, revokedAt: null });
+        expect(await ctx.credentials.findAgentCredential(`h-${i}`)).toStrictEqual({ hash: `h-${i}`, roomId: 'r1', agentId, createdAt: 100 + i, revokedAt: null });
       }
       await commit(ctx.store, 'r1', { credentials: { at: 500, revokeAgent: 'constructor' } });
-      expect((await ctx.store.findAgentCredential('h-0'))?.revokedAt).toBe(500);
-      expect((await ctx.store.findAgentCredential('h-1'))?.revokedAt).toBeNull();
+      expect((await ctx.credentials.findAgentCredential('h-0'))?.revokedAt).toBe(500);
+      expect((await ctx.credentials.findAgentCredential('h-1'))?.revokedAt).toBeNull();
     });
 
     it('round-trip as message senders and recipients', async () => {

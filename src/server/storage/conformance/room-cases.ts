@@ -43,9 +43,9 @@ export function roomCases(ctx: StoreContext): void {
       const updated = room('r1', 100, { meta: { title: 'renamed' }, tokenHash: 'rotated', viewTokenHash: null });
       await ctx.store.updateRoom(updated);
       expect(await ctx.store.getRoom('r1')).toStrictEqual(updated);
-      expect(await ctx.store.roomsForCredential('room-hash-r1')).toEqual([]);
-      expect(await ctx.store.roomsForCredential('view-hash-r1')).toEqual([]);
-      expect(await ctx.store.roomsForCredential('rotated')).toEqual(['r1']);
+      expect(await ctx.credentials.roomsForCredential('room-hash-r1')).toEqual([]);
+      expect(await ctx.credentials.roomsForCredential('view-hash-r1')).toEqual([]);
+      expect(await ctx.credentials.roomsForCredential('rotated')).toEqual(['r1']);
       await ctx.store.updateRoom({ ...updated, createdAt: 999 });
       expect((await ctx.store.getRoom('r1'))?.createdAt).toBe(100);
       expect((await ctx.store.listRooms()).map((r) => r.id)).toEqual(['r2', 'r1']);
@@ -86,18 +86,18 @@ export function roomCases(ctx: StoreContext): void {
       expect((await ctx.store.listRooms()).map((r) => r.id)).toEqual(['r2']);
       expect(await ctx.store.readLog('r1', { limit: 10 })).toEqual([]);
       expect(await ctx.store.readMessages('r1', { after: 0, limit: 10 })).toEqual([]);
-      expect(await ctx.store.findAgentCredential('cred-r1')).toBeNull();
-      for (const hash of ['cred-r1', 'room-hash-r1', 'view-hash-r1']) expect(await ctx.store.roomsForCredential(hash)).toEqual([]);
+      expect(await ctx.credentials.findAgentCredential('cred-r1')).toBeNull();
+      for (const hash of ['cred-r1', 'room-hash-r1', 'view-hash-r1']) expect(await ctx.credentials.roomsForCredential(hash)).toEqual([]);
 
       // A room created again under the same id starts empty: nothing of the old one is left behind.
       await seedRoom(ctx.store, 'r1', 5_000);
       const again = await ctx.store.loadRoom('r1');
       expect(again).toMatchObject({ entries: [], messagesTail: [], directed: [], messageSeq: 0, logSeq: 0, counters: {}, invocationCounts: {} });
-      expect(await ctx.store.findAgentCredential('cred-r1')).toBeNull();
+      expect(await ctx.credentials.findAgentCredential('cred-r1')).toBeNull();
 
       // The other room is untouched.
       expect(await ctx.store.loadRoom('r2')).toStrictEqual(r2Before);
-      expect(await ctx.store.findAgentCredential('cred-r2')).toMatchObject({ roomId: 'r2', revokedAt: null });
+      expect(await ctx.credentials.findAgentCredential('cred-r2')).toMatchObject({ roomId: 'r2', revokedAt: null });
     });
 
     it('answers false when deleting a room that never existed', async () => {

@@ -14,6 +14,34 @@ import { roomCases } from './room-cases.js';
 
 export type { StoreFactory, StoreHandle } from './fixtures.js';
 
+/**
+ * The CredentialStore suite: a credential store is reached through the room store it shares a
+ * database with (room commits write its credentials), so it runs on the same factories.
+ */
+export function runCredentialStoreConformance(factory: StoreFactory): void {
+  describe(`CredentialStore conformance: ${factory.name}`, () => {
+    let handle: StoreHandle | null = null;
+    const ctx: StoreContext = {
+      get store(): RoomStore {
+        if (!handle) throw new Error('no store: the suite creates one per test');
+        return handle.store;
+      },
+      get credentials() {
+        return this.store.credentials;
+      },
+    };
+    beforeEach(async () => {
+      handle = await factory.create();
+    });
+    afterEach(async () => {
+      const current = handle;
+      handle = null;
+      await current?.cleanup();
+    });
+    credentialCases(ctx);
+  });
+}
+
 export function runRoomStoreConformance(factory: StoreFactory): void {
   describe(`RoomStore conformance: ${factory.name}`, () => {
     let handle: StoreHandle | null = null;
@@ -21,6 +49,9 @@ export function runRoomStoreConformance(factory: StoreFactory): void {
       get store(): RoomStore {
         if (!handle) throw new Error('no store: the suite creates one per test');
         return handle.store;
+      },
+      get credentials() {
+        return this.store.credentials;
       },
     };
 
@@ -38,7 +69,6 @@ export function runRoomStoreConformance(factory: StoreFactory): void {
     entryCases(ctx);
     messageLogCases(ctx);
     readCases(ctx);
-    credentialCases(ctx);
     atomicityCases(ctx);
     lockCopyCases(ctx);
     prototypeNameCases(ctx);

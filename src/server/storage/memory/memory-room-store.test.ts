@@ -1,8 +1,8 @@
-// Runs the storage conformance suite against the in-memory store.
-import { runRoomStoreConformance } from '../conformance/room-store-conformance.js';
+// Runs the room and credential store conformance suites against the in-memory store.
+import { runCredentialStoreConformance, runRoomStoreConformance } from '../conformance/room-store-conformance.js';
 import { MemoryRoomStore } from './memory-room-store.js';
 
-runRoomStoreConformance({
+for (const run of [runRoomStoreConformance, runCredentialStoreConformance]) run({
   name: 'MemoryRoomStore',
   create: async () => {
     const store = new MemoryRoomStore();

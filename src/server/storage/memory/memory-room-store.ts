@@ -1,6 +1,7 @@
 // An in-memory RoomStore for tests and ephemeral servers. Data is copied in and out, so
 // callers can never alias what the store holds; a commit is validated before anything changes.
-import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import type { LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import { MemoryCredentialStore } from './memory-credential-store.js';
 import type { Entry, LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import type { CommitBatch, RoomData } from '../../../core/room/room-state.js';
 import { MESSAGE_TAIL } from '../../../core/room/room-state.js';
@@ -25,7 +26,8 @@ interface RoomRows {
 export class MemoryRoomStore implements RoomStore {
   readonly exclusive = true;
   private readonly rooms = new Map<string, RoomRows>();
-  private readonly credentials = new Map<string, AgentCredential>();
+  readonly credentials = new MemoryCredentialStore((hash) =>
+    [...this.rooms.values()].filter((r) => r.room.tokenHash === hash || r.room.viewTokenHash === hash).map((r) => r.room.id));
   private readonly locks = new RoomLocks();
 
   async close(): Promise<void> {}
@@ -55,7 +57,7 @@ export class MemoryRoomStore implements RoomStore {
   }
 
   async deleteRoom(id: string): Promise<boolean> {
-    for (const [hash, cred] of this.credentials) if (cred.roomId === id) this.credentials.delete(hash);
+    this.credentials.deleteRoom(id);
     return this.rooms.delete(id);
   }
 
@@ -98,11 +100,7 @@ export class MemoryRoomStore implements RoomStore {
     insertBySeq(rows.messages, rows.messageSeqs, staged.messages);
     insertBySeq(rows.log, rows.logSeqs, staged.log);
     for (const [name, value] of Object.entries(staged.counters)) rows.counters.set(name, value);
-    const creds = staged.credentials;
-    if (creds?.revokeAgent) {
-      for (const c of this.credentials.values()) if (c.roomId === id && c.agentId === creds.revokeAgent && c.revokedAt === null) c.revokedAt = creds.at;
-    }
-    if (creds?.issue) this.credentials.set(creds.issue.hash, { hash: creds.issue.hash, roomId: id, agentId: creds.issue.agentId, createdAt: creds.at, revokedAt: null });
+    this.credentials.apply(id, staged.credentials);
     if (staged.meta) rows.room = { ...rows.room, meta: staged.meta };
   }
 
@@ -110,8 +108,7 @@ export class MemoryRoomStore implements RoomStore {
   private validate(id: string, rows: RoomRows, batch: CommitBatch): void {
     uniqueSeqs(id, 'message', rows.messageSeqs, batch.messages);
     uniqueSeqs(id, 'log', rows.logSeqs, batch.log);
-    const hash = batch.credentials?.issue?.hash;
-    if (hash !== undefined && this.credentials.has(hash)) throw new Error(`an agent credential with this hash already exists (room ${id})`);
+    this.credentials.check(id, batch.credentials);
   }
 
   async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {
@@ -135,19 +132,6 @@ export class MemoryRoomStore implements RoomStore {
       if (at !== null) out.push({ roomId, at });
     }
     return out;
-  }
-
-  async findAgentCredential(hash: string): Promise<AgentCredential | null> {
-    const cred = this.credentials.get(hash);
-    return cred ? copy(cred) : null;
-  }
-
-  async roomsForCredential(hash: string): Promise<string[]> {
-    const out = new Set<string>();
-    const cred = this.credentials.get(hash);
-    if (cred && cred.revokedAt === null) out.add(cred.roomId);
-    for (const rows of this.rooms.values()) if (rows.room.tokenHash === hash || rows.room.viewTokenHash === hash) out.add(rows.room.id);
-    return [...out];
   }
 }
 

@@ -1,4 +1,4 @@
-// Runs the storage conformance suite against PostgreSQL, each test in a schema of its own, then
+// Runs the room and credential store conformance suites against PostgreSQL, each test in a schema of its own, then
 // what only a shared store must do: migrate once when processes start together, serialise one
 // room's writers across processes (D11), and let a process see what another one committed.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { emptyBatch } from '../../../core/room/room-state.js';
 import { adminQuery, closeAdmin, DATABASE_URL, freshSchema, postgresForTests, type TestSchema } from '../../../../test/support/postgres.js';
 import { until } from '../../../../test/support/until.js';
 import { TcpProxy } from '../../../../test/support/tcp-proxy.js';
-import { runRoomStoreConformance } from '../conformance/room-store-conformance.js';
+import { runCredentialStoreConformance, runRoomStoreConformance } from '../conformance/room-store-conformance.js';
 import { batch, entry, logRecord, put, room, seedRoom } from '../conformance/fixtures.js';
 import { migrate } from './migrate.js';
 import { PostgresRoomStore } from './postgres-room-store.js';
@@ -18,7 +18,7 @@ const available = await postgresForTests();
 afterAll(closeAdmin);
 
 describe.skipIf(!available)('PostgreSQL', () => {
-  runRoomStoreConformance({
+  for (const run of [runRoomStoreConformance, runCredentialStoreConformance]) run({
     name: 'PostgresRoomStore',
     create: async () => {
       const schema = await freshSchema();

@@ -12,7 +12,8 @@
 //   the other stores). Work is durable once withRoomLock has resolved.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
-import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import type { LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import { PostgresCredentialStore } from './postgres-credential-store.js';
 import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
 import { RoomLocks } from '../room-locks.js';
@@ -83,6 +84,8 @@ export class PostgresRoomStore implements RoomStore {
   private readonly locks = new RoomLocks();
   private readonly scopes = new AsyncLocalStorage<LockScope>();
   private readonly hooks: CommitHook[] = [];
+  /** Agent credentials in this database: commits and deletions write them in their transaction. */
+  readonly credentials = new PostgresCredentialStore((text, params) => this.query(text, params));
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     this.drainSeconds = (options.statementTimeoutSeconds ?? 10) + 1;
@@ -200,6 +203,8 @@ export class PostgresRoomStore implements RoomStore {
     const run = async (tx: Exec): Promise<boolean> => {
       await this.query(ROOM_LOCK, [id], tx);
       for (const statement of SQL.deleteRoomRows) await this.query(statement, [id], tx);
+      const [credentials, params] = this.credentials.deleteRoomStatement(id);
+      await this.query(credentials, params, tx);
       const result = await tx.unsafe(SQL.deleteRoom, [id], { prepare: true });
       return result.count === 1;
     };
@@ -306,9 +311,7 @@ export class PostgresRoomStore implements RoomStore {
     for (const m of batch.messages) run(SQL.insertMessage, messageParams(roomId, m));
     for (const l of batch.log) run(SQL.insertLog, logParams(roomId, l));
     for (const [name, value] of Object.entries(batch.counters)) run(SQL.upsertCounter, [roomId, name, value]);
-    const creds = batch.credentials;
-    if (creds?.revokeAgent) run(SQL.revokeAgent, [creds.at, roomId, creds.revokeAgent]);
-    if (creds?.issue) run(SQL.insertCredential, [creds.issue.hash, roomId, creds.issue.agentId, creds.at]);
+    for (const [text, params] of this.credentials.statementsFor(roomId, batch.credentials)) run(text, params);
     if (batch.meta) run(SQL.updateRoomMeta, [JSON.stringify(batch.meta), roomId]);
     await Promise.all(writes);
   }
@@ -326,14 +329,5 @@ export class PostgresRoomStore implements RoomStore {
 
   async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {
     return (await this.query<{ roomId: string; at: number }>(SQL.pendingTimers)).map((r) => ({ roomId: r.roomId, at: r.at }));
-  }
-
-  async findAgentCredential(hash: string): Promise<AgentCredential | null> {
-    const [row] = await this.query<{ hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null }>(SQL.findCredential, [hash]);
-    return row ? { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at } : null;
-  }
-
-  async roomsForCredential(hash: string): Promise<string[]> {
-    return (await this.query<{ id: string }>(SQL.roomsForCredential, [hash])).map((r) => r.id);
   }
 }

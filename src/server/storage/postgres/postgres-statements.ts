@@ -13,7 +13,7 @@ export const SQL = {
   updateRoom: 'UPDATE rooms SET meta = $1, token_hash = $2, view_token_hash = $3 WHERE id = $4',
   updateRoomMeta: 'UPDATE rooms SET meta = $1 WHERE id = $2',
   deleteRoom: 'DELETE FROM rooms WHERE id = $1',
-  deleteRoomRows: ['entries', 'messages', 'log', 'counters', 'agent_credentials'].map((t) => `DELETE FROM ${t} WHERE room_id = $1`),
+  deleteRoomRows: ['entries', 'messages', 'log', 'counters'].map((t) => `DELETE FROM ${t} WHERE room_id = $1`),
   entriesOf: 'SELECT * FROM entries WHERE room_id = $1 ORDER BY created_at, scope, key',
   upsertEntry: `INSERT INTO entries (room_id, scope, key, value, version, revision, created_at, updated_at, writer, sort_key, timer, enabled, enabled_authority, timer_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -34,9 +34,4 @@ export const SQL = {
   invocationCounts: "SELECT action, count(*) AS n FROM log WHERE room_id = $1 AND kind = 'invoke' AND ok = 1 AND builtin = 0 AND action IS NOT NULL AND action <> '' GROUP BY action",
   countersOf: 'SELECT name, value FROM counters WHERE room_id = $1',
   upsertCounter: 'INSERT INTO counters (room_id, name, value) VALUES ($1, $2, $3) ON CONFLICT (room_id, name) DO UPDATE SET value = excluded.value',
-  revokeAgent: 'UPDATE agent_credentials SET revoked_at = $1 WHERE room_id = $2 AND agent_id = $3 AND revoked_at IS NULL',
-  insertCredential: 'INSERT INTO agent_credentials (hash, room_id, agent_id, created_at) VALUES ($1, $2, $3, $4)',
-  findCredential: 'SELECT * FROM agent_credentials WHERE hash = $1',
-  roomsForCredential: `SELECT room_id AS id FROM agent_credentials WHERE hash = $1 AND revoked_at IS NULL
-    UNION SELECT id FROM rooms WHERE token_hash = $1 OR view_token_hash = $1`,
 } as const;

@@ -1,15 +1,15 @@
-// Runs the storage conformance suite against SQLite on a real file, then what only a file store
+// Runs the room and credential store conformance suites against SQLite on a real file, then what only a file store
 // must do: keep data across a reopen, and refuse a second process on the same file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runRoomStoreConformance } from '../conformance/room-store-conformance.js';
+import { runCredentialStoreConformance, runRoomStoreConformance } from '../conformance/room-store-conformance.js';
 import { SqliteRoomStore } from './sqlite-room-store.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'agent-sync-sqlite-'));
 
-runRoomStoreConformance({
+for (const run of [runRoomStoreConformance, runCredentialStoreConformance]) run({
   name: 'SqliteRoomStore',
   create: async () => {
     const dir = tempDir();
@@ -58,7 +58,7 @@ describe('SqliteRoomStore on disk', () => {
     expect(await second.loadRoom('r1')).toStrictEqual(before);
     expect(before!.entries[0]!.value).toBe('42');
     expect(await second.readLog('r1', { limit: 5 })).toHaveLength(1);
-    expect(await second.findAgentCredential('cred')).toMatchObject({ roomId: 'r1', agentId: 'alice', revokedAt: null });
+    expect(await second.credentials.findAgentCredential('cred')).toMatchObject({ roomId: 'r1', agentId: 'alice', revokedAt: null });
     expect(await second.pendingTimers()).toEqual([{ roomId: 'r1', at: 500 }]);
   });
 

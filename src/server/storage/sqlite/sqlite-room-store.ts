@@ -3,7 +3,8 @@
 // its in-memory room images can never go stale; other processes (the operator CLI) may only read
 // the file (`readRoomsReadOnly`).
 import Database from 'better-sqlite3';
-import type { AgentCredential, LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import type { LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
+import { SqliteCredentialStore } from './sqlite-credential-store.js';
 import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
 import { RoomLocks } from '../room-locks.js';
@@ -20,6 +21,8 @@ export class SqliteRoomStore implements RoomStore {
   /** The open connection; the beach store shares it (one exclusive owner of the file). */
   readonly db: Database.Database;
   private readonly sql: Statements;
+  /** Agent credentials, on this connection: commits and deletions write them in their transaction. */
+  readonly credentials: SqliteCredentialStore;
   private readonly commitTx: (roomId: string, batch: CommitBatch) => void;
   private readonly locks = new RoomLocks();
   private readonly release: () => void;
@@ -51,6 +54,7 @@ export class SqliteRoomStore implements RoomStore {
       throw error;
     }
     this.sql = prepareStatements(this.db);
+    this.credentials = new SqliteCredentialStore(this.db);
     this.commitTx = this.db.transaction((roomId: string, batch: CommitBatch) => this.applyBatch(roomId, batch));
   }
 
@@ -95,6 +99,7 @@ export class SqliteRoomStore implements RoomStore {
   async deleteRoom(id: string): Promise<boolean> {
     return this.db.transaction(() => {
       for (const stmt of this.sql.deleteRoomRows) stmt.run(id);
+      this.credentials.deleteRoom(id);
       return this.sql.deleteRoom.run(id).changes === 1;
     })();
   }
@@ -130,9 +135,7 @@ export class SqliteRoomStore implements RoomStore {
     for (const m of batch.messages) this.sql.insertMessage.run(...messageParams(roomId, m));
     for (const l of batch.log) this.sql.insertLog.run(...logParams(roomId, l));
     for (const [name, value] of Object.entries(batch.counters)) this.sql.upsertCounter.run(roomId, name, value);
-    const creds = batch.credentials;
-    if (creds?.revokeAgent) this.sql.revokeAgent.run(creds.at, roomId, creds.revokeAgent);
-    if (creds?.issue) this.sql.insertCredential.run(creds.issue.hash, roomId, creds.issue.agentId, creds.at);
+    this.credentials.apply(roomId, batch.credentials);
     if (batch.meta) this.sql.updateRoomMeta.run(JSON.stringify(batch.meta), roomId);
   }
 
@@ -149,15 +152,6 @@ export class SqliteRoomStore implements RoomStore {
 
   async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {
     return this.sql.pendingTimers.all() as Array<{ roomId: string; at: number }>;
-  }
-
-  async findAgentCredential(hash: string): Promise<AgentCredential | null> {
-    const row = this.sql.findCredential.get(hash) as { hash: string; room_id: string; agent_id: string; created_at: number; revoked_at: number | null } | undefined;
-    return row ? { hash: row.hash, roomId: row.room_id, agentId: row.agent_id, createdAt: row.created_at, revokedAt: row.revoked_at } : null;
-  }
-
-  async roomsForCredential(hash: string): Promise<string[]> {
-    return (this.sql.roomsForCredential.all(hash, hash, hash) as Array<{ id: string }>).map((r) => r.id);
   }
 }
 

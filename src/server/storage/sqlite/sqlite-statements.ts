@@ -11,7 +11,7 @@ export function prepareStatements(db: Database.Database) {
     updateRoom: p('UPDATE rooms SET meta = ?, token_hash = ?, view_token_hash = ? WHERE id = ?'),
     updateRoomMeta: p('UPDATE rooms SET meta = ? WHERE id = ?'),
     deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
-    deleteRoomRows: ['entries', 'messages', 'log', 'counters', 'agent_credentials'].map((t) => p(`DELETE FROM ${t} WHERE room_id = ?`)),
+    deleteRoomRows: ['entries', 'messages', 'log', 'counters'].map((t) => p(`DELETE FROM ${t} WHERE room_id = ?`)),
     entriesOf: p('SELECT * FROM entries WHERE room_id = ? ORDER BY created_at, scope, key'),
     upsertEntry: p(`INSERT INTO entries (room_id, scope, key, value, version, revision, created_at, updated_at, writer, sort_key, timer, enabled, enabled_authority, timer_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -32,11 +32,6 @@ export function prepareStatements(db: Database.Database) {
     invocationCounts: p("SELECT action, count(*) AS n FROM log WHERE room_id = ? AND kind = 'invoke' AND ok = 1 AND builtin = 0 AND action IS NOT NULL AND action <> '' GROUP BY action"),
     countersOf: p('SELECT name, value FROM counters WHERE room_id = ?'),
     upsertCounter: p('INSERT INTO counters (room_id, name, value) VALUES (?, ?, ?) ON CONFLICT (room_id, name) DO UPDATE SET value = excluded.value'),
-    revokeAgent: p('UPDATE agent_credentials SET revoked_at = ? WHERE room_id = ? AND agent_id = ? AND revoked_at IS NULL'),
-    insertCredential: p('INSERT INTO agent_credentials (hash, room_id, agent_id, created_at) VALUES (?, ?, ?, ?)'),
-    findCredential: p('SELECT * FROM agent_credentials WHERE hash = ?'),
-    roomsForCredential: p(`SELECT room_id AS id FROM agent_credentials WHERE hash = ? AND revoked_at IS NULL
-      UNION SELECT id FROM rooms WHERE token_hash = ? OR view_token_hash = ?`),
   };
 }
 
