@@ -32,6 +32,7 @@ import { Beaches } from './beach/federation/beaches.js';
 import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
 import { beachTools, type BeachTool } from './beach/tools/index.js';
 import { ArgonWorker } from './crypto/argon-worker.js';
+import { PostgresBeachStore } from './storage/postgres/postgres-beach-store.js';
 import { isDatabaseUnavailable } from './storage/postgres/unavailable.js';
 import { isSqliteUnavailable } from './storage/sqlite/unavailable.js';
 import { guardStore } from './storage/unavailable-guard.js';
@@ -132,8 +133,10 @@ export function openIdentityStore(config: Config): IdentityStore {
   return guardStore(new SqliteIdentityStore(join(config.dataDir, 'identity.db')), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
 }
 
-/** Beach blocks live beside the rooms: in the same SQLite file, or in memory with a memory store. */
+/** Beach blocks live beside the rooms: in the same SQLite file or PostgreSQL database, or in memory with a memory store. */
 export function openBeachStore(store: RoomStore): BeachStore {
+  // The PostgreSQL room store reaching here is already guarded (503, bounded calls); so is the beach on it.
+  if (store instanceof PostgresRoomStore) return guardStore(new PostgresBeachStore(store), { isUnavailable: isDatabaseUnavailable, what: 'The database' });
   if (!(store instanceof SqliteRoomStore)) return new MemoryBeachStore();
   return guardStore(new SqliteBeachStore(store.db), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
 }

@@ -2,6 +2,7 @@
 // and two processes on one database serialise a room's writers between them (D11).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/http-client.js';
+import { BeachClient } from '../support/beach-client.js';
 import { closeAdmin, DATABASE_URL, freshSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { removeDir, runServerToExit, startServer, type ServerProcess } from '../support/server-process.js';
 
@@ -26,7 +27,7 @@ describe.skipIf(!available)('real servers on PostgreSQL', () => {
   /** The test's schema travels as a connection parameter in the URL. */
   const start = async () => {
     const sep = DATABASE_URL.includes('?') ? '&' : '?';
-    const server = await startServer({ env: { DATABASE_URL: `${DATABASE_URL}${sep}search_path=${schema!.name}` } });
+    const server = await startServer({ env: { DATABASE_URL: `${DATABASE_URL}${sep}search_path=${schema!.name}` }, args: ['--public-url', 'http://beach.test:9999'] });
     servers.push(server);
     return server;
   };
@@ -73,5 +74,18 @@ describe.skipIf(!available)('real servers on PostgreSQL', () => {
       expect((await client.invoke('hot', 'ping')).status).toBe(200);
     }
     expect((await clients[1]!.context('hot')).body.state._shared.pings).toBe(102);
+  });
+
+  it('keeps the beach in PostgreSQL: a block written through one process is read and guarded through another', async () => {
+    schema = await freshSchema();
+    const [a, b] = [await start(), await start()];
+    const first = new BeachClient(new TestClient(a.url));
+    const second = new BeachClient(new TestClient(b.url));
+    expect((await first.post('diary', { content: { _: 'my diary', 1: 'day one' }, new_lock: 'mine' })).status).toBe(200);
+    expect(await second.block('diary')).toEqual({ _: 'my diary', 1: 'day one' });
+    expect((await second.post('diary', { spindle: '2', content: 'day two' })).status).toBe(403);
+    expect((await second.post('diary', { spindle: '2', content: 'day two', secret: 'mine' })).status).toBe(200);
+    expect(await first.block('diary')).toEqual({ _: 'my diary', 1: 'day one', 2: 'day two' });
+    expect((await first.get()).body).toMatchObject({ blocks: ['diary'] });
   });
 });

@@ -150,6 +150,21 @@ export class PostgresRoomStore implements RoomStore {
     await this.ready();
   }
 
+  /**
+   * One transaction on this store's pool, for stores that share its database (the beach): `run`
+   * executes a statement in it. It commits when `fn` resolves and rolls back when it throws.
+   */
+  async transaction<T>(fn: (run: <R>(text: string, params: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T> {
+    await this.ready();
+    const pool = this.sql;
+    return this.watch(pool, pool.begin((tx) => fn(<R>(text: string, params: unknown[]) => this.query<R>(text, params, tx))) as Promise<T>);
+  }
+
+  /** One statement on this store's pool, for stores that share its database. */
+  select<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    return this.query<R>(text, params);
+  }
+
   /** One round trip to the database (readiness): throws when it cannot be reached. */
   async ping(): Promise<void> {
     await this.watch(this.sql, this.sql.unsafe('SELECT 1'));

@@ -91,4 +91,18 @@ export const MIGRATIONS: readonly Migration[] = [
     CREATE INDEX agent_credentials_agent ON agent_credentials (room_id, agent_id);
     `,
   },
+  {
+    version: 2,
+    name: 'beach blocks',
+    // One row per block name; `record` is the JSON of {block, locks, touched, claims};
+    // `block_bytes` (0 for a lock-only record) feeds the surface index without parsing.
+    sql: `
+    CREATE TABLE beach_blocks (
+      name text COLLATE "C" PRIMARY KEY,
+      record text NOT NULL,
+      block_bytes bigint NOT NULL,
+      updated_at bigint NOT NULL
+    );
+    `,
+  },
 ];
