@@ -10,6 +10,7 @@ import { contextRead } from './cases/context.js';
 import { fanOut } from './cases/fanout.js';
 import { idleCost } from './cases/idle.js';
 import { throughput } from './cases/throughput.js';
+import { twoProcesses } from './cases/scaleout.js';
 import { wakeLatency } from './cases/wake.js';
 import { meterLoad, type LoadSample } from './lib/machine-load.js';
 import { compareStores, machine, row, table, type Row, type StoreComparison } from './lib/report.js';
@@ -17,14 +18,15 @@ import { startServer, type BenchServer, type StoreKind } from './lib/server.js';
 import { spread } from './lib/stats.js';
 import { FULL, SMOKE } from './sizes.js';
 
-const BENCHES = ['invoke', 'wake', 'fanout', 'context', 'idle', 'cel', 'beach'] as const;
+const BENCHES = ['invoke', 'wake', 'fanout', 'context', 'idle', 'cel', 'beach', 'scaleout'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
     only: { type: 'string' },
-    stores: { type: 'string', default: 'sqlite,memory' },
+    // postgres needs the database at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test).
+    stores: { type: 'string', default: 'sqlite,memory,postgres' },
     profile: { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const invokeBy: Record<string, ReturnType<typeof spread>> = {};
   const wakeBy: Record<string, ReturnType<typeof spread>> = {};
+  const fanoutBy: Record<string, ReturnType<typeof spread>> = {};
   const beachBy: Record<'read' | 'write' | 'append', Record<string, ReturnType<typeof spread>>> = { read: {}, write: {}, append: {} };
   for (const store of stores) {
     const primary = store === stores[0];
@@ -96,12 +99,20 @@ async function main(): Promise<void> {
       rows.push(row('beach spindled-write throughput (one block)', 'writes/s', store, b.write));
       rows.push(row(`beach append throughput, ${b.clients} clients on one block`, 'appends/s', store, b.append_contended));
     }
-    if (!primary) continue;
-    if (only.has('fanout')) {
+    // Fan-out runs on the primary store and on PostgreSQL (side by side with SQLite, issue 9).
+    if (only.has('fanout') && (primary || store === 'postgres')) {
       log(`${store}: fan-out (${sizes.fanAgents * sizes.fanWaitsPerAgent} waits, one condition)`);
       const f = (res.fanout = await withServer(store, 'fanout', (s) => fanOut(s, sizes)));
+      fanoutBy[store] = f.all_answered_ms;
       rows.push(row(`fan-out: all ${f.waits} answered`, 'ms', store, f.all_answered_ms, '≤ 500 ms', (m) => m <= 500));
     }
+    if (only.has('scaleout') && store === 'postgres') {
+      log(`postgres: two processes on one database (${sizes.clients} clients, ${sizes.runs} × ${sizes.loadMs} ms each)`);
+      const t = (res.scaleout = await twoProcesses(sizes));
+      rows.push(row('two processes, rooms per process: invoke throughput', 'inv/s', store, t.rooms_per_process, null, undefined, `one process alone: ${t.single_process.median} inv/s`));
+      rows.push(row('two processes, one hot room shared: invoke throughput', 'inv/s', store, t.hot_room));
+    }
+    if (!primary) continue;
     if (only.has('context')) {
       log(`${store}: context read (${sizes.contextKeys} keys, ${sizes.contextActions} actions, ${sizes.contextViews} views)`);
       const c = (res.context = await withServer(store, 'context', (s) => contextRead(s, sizes)));
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
   }
   if (Object.keys(invokeBy).length > 1) comparisons.push(compareStores('invoke throughput', 'inv/s', invokeBy));
   if (Object.keys(wakeBy).length > 1) comparisons.push(compareStores('wake latency p50', 'ms', wakeBy));
+  if (Object.keys(fanoutBy).length > 1) comparisons.push(compareStores('fan-out: all answered', 'ms', fanoutBy));
   if (Object.keys(beachBy.read).length > 1) {
     comparisons.push(compareStores('beach shaped-read throughput', 'reads/s', beachBy.read));
     comparisons.push(compareStores('beach spindled-write throughput', 'writes/s', beachBy.write));

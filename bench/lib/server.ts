@@ -3,9 +3,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import postgres from 'postgres';
 
-export type StoreKind = 'sqlite' | 'memory';
+export type StoreKind = 'sqlite' | 'memory' | 'postgres';
+
+/** The PostgreSQL the `postgres` store kind uses (each run gets a schema of its own in it). */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface BenchSchema {
+  /** BENCH_DATABASE_URL with the schema as its search_path: what a server gets as DATABASE_URL. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty schema for one benchmark run; drop() removes it with everything in it. */
+export async function freshSchema(): Promise<BenchSchema> {
+  const name = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(BENCH_DATABASE_URL, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  await admin.unsafe(`CREATE SCHEMA ${name}`);
+  const url = new URL(BENCH_DATABASE_URL);
+  url.searchParams.set('search_path', name);
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
 
 export interface BenchServer {
   url: string;
@@ -31,6 +58,8 @@ export interface ServerOptions {
   waitMaxMs?: number;
   /** Extra node flags for the server, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] to profile it. */
   nodeFlags?: string[];
+  /** postgres: the database (and schema) to share with other servers; default: a fresh schema of its own. */
+  databaseUrl?: string;
 }
 
 export async function startServer(options: ServerOptions): Promise<BenchServer> {
@@ -38,7 +67,9 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const main = options.main ?? MAIN;
   if (!existsSync(main)) throw new Error(`${main} is missing: run the benchmarks with \`npm run bench\`, which builds it`);
   const args = [...(options.nodeFlags ?? []), main, '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const schema = options.store === 'postgres' && !options.databaseUrl ? await freshSchema() : null;
+  const databaseUrl = options.databaseUrl ?? schema?.url ?? '';
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: options.store === 'postgres' ? databaseUrl : '' } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -60,6 +91,7 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
       const logged = output.replace(/agent-sync listening.*\n/, '').trim();
       if (logged) console.error(`[bench] the ${options.store} server logged:\n${logged.slice(0, 4000)}`);
       rmSync(dataDir, { recursive: true, force: true });
+      await schema?.drop();
     },
   };
 }
