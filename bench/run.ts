@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     if (only.has('scaleout') && store === 'postgres') {
       log(`postgres: two processes on one database (${sizes.clients} clients, ${sizes.runs} × ${sizes.loadMs} ms each)`);
       const t = (res.scaleout = await twoProcesses(sizes));
-      rows.push(row('two processes, rooms per process: invoke throughput', 'inv/s', store, t.rooms_per_process, null, undefined, `one process alone: ${t.single_process.median} inv/s`));
+      rows.push(row('two processes, rooms per process: invoke throughput', 'inv/s', store, t.rooms_per_process, null, undefined, `one process alone: ${Math.round(t.single_process.median)} inv/s`));
       rows.push(row('two processes, one hot room shared: invoke throughput', 'inv/s', store, t.hot_room));
     }
     if (!primary) continue;
