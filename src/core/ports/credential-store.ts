@@ -1,5 +1,5 @@
-// The credential port: what a bearer secret's hash stands for. Split from the room store (issue 9)
-// so the identity issue can add users, passkeys and tokens here without touching rooms. Agent
+// The credential port: what an agent credential's hash (`as_` tokens) stands for. Split from the
+// room store (issue 9); users, passkeys and `tok_` tokens live in the IdentityStore port. Agent
 // credentials are issued and revoked by room commits (a join issues one, a re-join revokes the
 // old): those changes ride in the commit's batch and each adapter applies them in the room
 // commit's own transaction, so a join never leaves an agent without its token or the reverse.
