@@ -41,6 +41,9 @@ export const ERROR_STATUS = {
   agent_exists: 409,
   agent_not_found: 404,
   agent_disabled: 409,
+  // MCP sessions
+  not_embodied: 409,
+  agent_in_use: 409,
   // actions and views
   action_not_found: 404,
   action_owned: 403,

@@ -6,6 +6,7 @@ import { AgentInfo, JoinBody, JoinedAgent, PatchAgentBody } from './wire/agents.
 import { ErrorBody } from './wire/common.js';
 import { BeachAnswer, BeachErrorBody, BeachQuery, BeachRequest } from './wire/beach.js';
 import { InvokeBody, InvokeResult, RegistrationResult } from './wire/invoke.js';
+import { JsonRpcBody, JsonRpcMessage } from './wire/mcp.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
 import {
@@ -72,6 +73,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/tokens/refresh', operationId: 'refreshToken', summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes its family.', tag: 'tokens', access: 'public', body: RefreshBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
+  { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
+  { method: 'get', path: '/mcp', operationId: 'mcpStream', summary: 'MCP: the session\u2019s server-to-client SSE stream (resource updates); needs Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.string() }, stream: true },
+  { method: 'delete', path: '/mcp', operationId: 'mcpEnd', summary: 'MCP: end the session named by Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.null() } },
   ...(['get', 'post', 'delete'] as const).map(
     (method): RouteSpec => ({
       method,

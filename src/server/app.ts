@@ -20,7 +20,7 @@ import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
 import type { BeachStore } from './beach/beach-store.js';
 import { BeachService } from './beach/beach-service.js';
 import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
-import { beachOrigin, isLoopback, publicOrigin, type Config } from './config.js';
+import { beachOrigin, isLoopback, packageVersion, publicOrigin, type Config } from './config.js';
 import type { IdentityStore } from '../core/ports/identity-store.js';
 import { IdentityService } from '../core/identity/identity-service.js';
 import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
@@ -36,6 +36,12 @@ import { PostgresBeachStore } from './storage/postgres/postgres-beach-store.js';
 import { isDatabaseUnavailable } from './storage/postgres/unavailable.js';
 import { isSqliteUnavailable } from './storage/sqlite/unavailable.js';
 import { guardStore } from './storage/unavailable-guard.js';
+import { registerMcpRoutes } from './http/mcp-routes.js';
+import { LegacyBearerMcpAuth } from './mcp/mcp-auth.js';
+import type { ExtraTool, McpEndpoint, McpEndpointOptions } from './mcp/mcp-endpoint.js';
+import { McpState } from './mcp/mcp-state.js';
+import { MemoryCredentialStore, postgresCredentialStore, type McpCredentialStore } from './mcp/credential-store.js';
+import { sqliteCredentialStore } from './storage/sqlite/sqlite-mcp-credential-store.js';
 
 export interface App {
   http: Hono;
@@ -46,6 +52,8 @@ export interface App {
   beach: BeachService;
   /** The nine bsp tools (plus the pscale_settle alias), ready for an MCP server to register. */
   beachTools: BeachTool[];
+  /** The MCP endpoint (/mcp), made on first use. */
+  mcp(): Promise<McpEndpoint>;
   log: pino.Logger;
   /** Mark the app ready for /healthz. */
   setReady(ready: boolean): void;
@@ -66,6 +74,8 @@ export interface AppOverrides {
   log?: pino.Logger;
   /** How bsp() reaches other beaches (tests count or fake requests); default: the guarded fetch. */
   beachFetch?: BeachFetch;
+  /** Tools served on /mcp beside the sync tools and, without sign-in, alone on /mcp/beach (the D26 seam for the bsp tools). */
+  mcpBeachTools?: readonly ExtraTool[];
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -133,6 +143,13 @@ export function openIdentityStore(config: Config): IdentityStore {
   return guardStore(new SqliteIdentityStore(join(config.dataDir, 'identity.db')), { isUnavailable: isSqliteUnavailable, what: 'The database file' });
 }
 
+/** What MCP keeps per credential lives beside the rooms (memory with a memory store). */
+export function mcpCredentialStore(store: RoomStore): McpCredentialStore {
+  if (store instanceof SqliteRoomStore) return sqliteCredentialStore(store.db);
+  if (store instanceof PostgresRoomStore) return postgresCredentialStore(store);
+  return new MemoryCredentialStore();
+}
+
 /** Beach blocks live beside the rooms: in the same SQLite file or PostgreSQL database, or in memory with a memory store. */
 export function openBeachStore(store: RoomStore): BeachStore {
   // The PostgreSQL room store reaching here is already guarded (503, bounded calls); so is the beach on it.
@@ -196,6 +213,24 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     random: (n) => new Uint8Array(randomBytes(n)),
     now: () => clock.now(),
   });
+  const mcpState = new McpState(mcpCredentialStore(store));
+  const mcpOptions: McpEndpointOptions = {
+    services,
+    auth: new LegacyBearerMcpAuth(auth, () => options.localMode),
+    state: mcpState,
+    log,
+    serverVersion: packageVersion(),
+    extraTools: overrides.mcpBeachTools,
+  };
+  // The MCP SDK loads on the first /mcp request, not at start-up (it costs about half a second).
+  let mcpLoaded: McpEndpoint | null = null;
+  let mcpBeachLoaded: McpEndpoint | null = null;
+  let mcpLoading: Promise<McpEndpoint> | null = null;
+  let mcpBeachLoading: Promise<McpEndpoint> | null = null;
+  const mcp = () => (mcpLoading ??= import('./mcp/mcp-endpoint.js').then(({ McpEndpoint }) => (mcpLoaded = new McpEndpoint(mcpOptions))));
+  const mcpBeach = overrides.mcpBeachTools
+    ? () => (mcpBeachLoading ??= import('./mcp/mcp-endpoint.js').then(({ McpEndpoint }) => (mcpBeachLoaded = new McpEndpoint({ ...mcpOptions, state: new McpState(), open: true }))))
+    : undefined;
   let ready = false;
   const healthy = storeHealth(store, () => Date.now());
   const http = createHttpApp({
@@ -218,7 +253,10 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       },
     },
     ready: async () => ready && (await healthy()),
-    extend: (app) => registerLiveRoutes(app, services, auth),
+    extend: (app) => {
+      registerLiveRoutes(app, services, auth);
+      registerMcpRoutes(app, { mcp, beach: mcpBeach });
+    },
   });
   const flushTimer = setInterval(() => {
     services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
@@ -235,6 +273,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     identity,
     beach,
     beachTools: tools,
+    mcp,
     log,
     setReady: (value) => (ready = value),
     listeningOn: (port) => {
@@ -249,6 +288,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ready = false;
       clearInterval(flushTimer);
       clearInterval(evictTimer);
+      await mcpLoaded?.close();
+      await mcpBeachLoaded?.close();
       services.time.stop();
       await services.presence.flush(clock.now());
       await argon.close();

@@ -16,6 +16,9 @@ const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
   headers_too_large: 'produced by the HTTP parser of a real server (bad-input.test.ts: over-long URL)',
   invalid_request: 'produced by the HTTP parser of a real server for an unparseable request line',
   user_exists: 'users are created by the operator CLI and the passkey pages, not over this API (identity-service.test.ts covers it)',
+  // MCP tool errors (isError results whose text starts with the code): mcp-tools.test.ts provokes them.
+  not_embodied: 'an MCP-only code (mcp-tools.test.ts: mutating tools before sync_embody)',
+  agent_in_use: 'an MCP-only code (mcp-tools.test.ts: another session\'s embodied agent)',
 };
 
 const produced = new Set<string>();

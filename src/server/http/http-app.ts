@@ -60,6 +60,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/tokens\/refresh\/?$/, 'POST'],
   [/^\/tokens\/[^/]+\/?$/, 'PATCH, DELETE'],
   [/^\/auth\/device(\/token)?\/?$/, 'POST'],
+  [/^\/mcp\/?$/, 'GET, POST, DELETE'],
 ];
 
 export function createHttpApp(deps: HttpDeps): Hono {

@@ -145,6 +145,20 @@ export class PostgresRoomStore implements RoomStore {
     };
   }
 
+  /** One statement for a server module keeping its own rows beside the rooms (MCP's credential store). */
+  statement<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    return this.query<R>(text, params);
+  }
+
+  /** Create a server module's tables once, even when processes start together (an advisory lock per schema). */
+  async ensureTables(name: string, statements: readonly string[]): Promise<void> {
+    await this.ready();
+    await this.sql.begin(async (tx) => {
+      await tx.unsafe(`SELECT pg_advisory_xact_lock(hashtextextended('agent-sync:tables:' || $1 || ':' || coalesce(current_schema(), ''), 0))`, [name]);
+      for (const statement of statements) await tx.unsafe(statement);
+    });
+  }
+
   /** Wait until the database is reachable and migrated; throws what stopped it. */
   async open(): Promise<void> {
     await this.ready();

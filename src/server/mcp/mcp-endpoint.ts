@@ -1,0 +1,337 @@
+// /mcp: the official MCP SDK's Streamable HTTP transport (web-standard Request/Response, so Hono
+// hands it c.req.raw), one SDK Server per MCP session. Sessions live in this process (a GET stream
+// is a connection to one process); what matters beyond a session (embodiments, grants, narrowing)
+// is keyed to the credential in McpState. See docs/mcp.md.
+import { randomUUID } from 'node:crypto';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode as RpcError,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
+  ListToolsRequestSchema,
+  McpError,
+  ReadResourceRequestSchema,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import { isSyncError, SyncError } from '../../core/errors.js';
+import { readerOf, type Services } from '../../core/service/index.js';
+import { isValidId } from '../../protocol/index.js';
+import { SYNC_TOOLS, type ToolSpec } from '../../protocol/wire/mcp.js';
+import type { McpAuth, McpPrincipal } from './mcp-auth.js';
+import type { McpState } from './mcp-state.js';
+import { SyncTools } from './sync-tools.js';
+
+/** A tool another module adds to /mcp (the beach's bsp tools, D26): zod input, any JSON output. */
+export interface ExtraTool {
+  name: string;
+  description: string;
+  inputSchema: z.ZodObject;
+  handler(args: Record<string, unknown>): Promise<unknown>;
+}
+
+export interface McpEndpointOptions {
+  services: Services;
+  auth: McpAuth;
+  state: McpState;
+  log: { error(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  serverVersion: string;
+  progressIntervalMs?: number;
+  /** Most MCP sessions this process keeps; the least recently used is closed beyond it. */
+  maxSessions?: number;
+  /** Most MCP sessions one credential keeps in this process. */
+  maxSessionsPerCredential?: number;
+  /** Sessions without a request for this long are closed (their client re-initializes). */
+  idleMs?: number;
+  /** Most resource subscriptions per session. */
+  maxSubscriptions?: number;
+  extraTools?: readonly ExtraTool[];
+  /** Serve only the extra tools, to anyone (no credential): /mcp/beach. */
+  open?: boolean;
+}
+
+interface Session {
+  id: string;
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: Server;
+  principal: McpPrincipal;
+  lastUsed: number;
+  subscriptions: Map<string, () => void>;
+}
+
+const URI = /^sync:\/\/rooms\/([^/]+)\/context$/;
+export const roomUri = (roomId: string) => `sync://rooms/${roomId}/context`;
+
+function roomOfUri(uri: string): string {
+  const match = URI.exec(uri);
+  if (!match || !isValidId(match[1])) throw new McpError(RpcError.InvalidParams, `Unknown resource ${uri.slice(0, 200)}: resources are sync://rooms/<room>/context.`);
+  return match[1]!;
+}
+
+const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex']);
+
+/** Drop zod's own `format` names (starts_with, …): validators warn on formats they do not know; the pattern stays. */
+function dropUnknownFormats(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(dropUnknownFormats);
+  if (node === null || typeof node !== 'object') return;
+  const obj = node as Record<string, unknown>;
+  if (typeof obj.format === 'string' && !STANDARD_FORMATS.has(obj.format)) delete obj.format;
+  for (const value of Object.values(obj)) dropUnknownFormats(value);
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Tool['inputSchema'] {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  dropUnknownFormats(json);
+  return { ...json, type: 'object' } as Tool['inputSchema'];
+}
+
+function toolOf(spec: ToolSpec): Tool {
+  const [readOnlyHint, destructiveHint, idempotentHint, openWorldHint] = spec.hints;
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: jsonSchema(spec.input, 'input'),
+    outputSchema: jsonSchema(spec.output, 'output'),
+    annotations: { title: spec.title, readOnlyHint, destructiveHint, idempotentHint, openWorldHint },
+  };
+}
+
+/** A failed tool call: isError, text starting with the D2 code, the D2 body as JSON below it. */
+export function errorResult(error: SyncError): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: `${error.code}: ${error.message}\n${JSON.stringify(error.toBody())}` }] };
+}
+
+function invalidInput(error: z.ZodError): SyncError {
+  const issue = error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  return new SyncError('invalid_body', `The tool arguments are not valid: ${field ? `${field}: ` : ''}${issue.message.replace(/\.$/, '')}.`, field ? { field } : {});
+}
+
+export class McpEndpoint {
+  private readonly sessions = new Map<string, Session>();
+  private readonly tools: SyncTools;
+  private readonly specs = new Map<string, ToolSpec>();
+  private readonly extra = new Map<string, ExtraTool>();
+  private readonly toolList: Tool[];
+  private readonly sweeper: ReturnType<typeof setInterval>;
+
+  constructor(private readonly o: McpEndpointOptions) {
+    this.tools = new SyncTools({ services: o.services, state: o.state, progressIntervalMs: o.progressIntervalMs ?? 5000 });
+    if (!o.open) for (const spec of SYNC_TOOLS) this.specs.set(spec.name, spec);
+    for (const tool of o.extraTools ?? []) this.extra.set(tool.name, tool);
+    this.toolList = [
+      ...[...this.specs.values()].map(toolOf),
+      ...[...this.extra.values()].map((t) => ({ name: t.name, description: t.description, inputSchema: jsonSchema(t.inputSchema, 'input') })),
+    ];
+    o.services.registry.onForget((roomId) => void o.state.forgetRoom(roomId).catch((err: unknown) => o.log.error({ err }, 'MCP: forgetting a deleted room failed')));
+    const idleMs = o.idleMs ?? 60 * 60_000;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const s of [...this.sessions.values()]) if (now - s.lastUsed > idleMs) void this.closeSession(s);
+    }, Math.min(idleMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Answer one HTTP request on the MCP endpoint. */
+  async handle(req: Request): Promise<Response> {
+    const sessionId = req.headers.get('mcp-session-id');
+    const header = req.headers.get('authorization');
+    if (sessionId !== null) {
+      const session = this.sessions.get(sessionId);
+      if (!session) return rpcError(404, -32001, 'Session not found: initialize a new session.');
+      const principal = await this.authenticate(header, sessionId);
+      if (principal.key !== session.principal.key) return rpcError(404, -32001, 'Session not found: initialize a new session.');
+      session.principal = principal;
+      session.lastUsed = Date.now();
+      return session.transport.handleRequest(req);
+    }
+    if (req.method !== 'POST') {
+      // Without a session there is no stream to open (GET) or session to end (DELETE).
+      return rpcError(400, RpcError.InvalidRequest, 'Bad Request: an Mcp-Session-Id header is required (initialize first).');
+    }
+    const id = randomUUID();
+    const principal = await this.authenticate(header, id);
+    const session = this.open(id, principal);
+    const res = await session.transport.handleRequest(req);
+    // Not an initialize request (or a failed one): no session was made; drop the transport.
+    if (session.transport.sessionId === undefined) void session.server.close().catch(() => undefined);
+    return res;
+  }
+
+  private async authenticate(header: string | null, sessionKey: string): Promise<McpPrincipal> {
+    if (this.o.open) return { key: `open:${sessionKey}`, description: 'open endpoint, no credential', mayCreateRooms: false, callerFor: async () => ({ kind: 'anonymous', agentId: null }), rooms: async () => [] };
+    return this.o.auth.authenticate(header, sessionKey);
+  }
+
+  private open(id: string, principal: McpPrincipal): Session {
+    const server = new Server(
+      { name: 'agent-sync', version: this.o.serverVersion },
+      {
+        capabilities: this.o.open ? { tools: {} } : { tools: {}, resources: { subscribe: true }, logging: {} },
+        instructions: this.o.open
+          ? 'The beach: pscale block tools; writes are guarded by lock secrets.'
+          : 'agent-sync rooms. Start with sync_lobby; sync_embody an agent before mutating tools; sync_wait (or subscribe to sync://rooms/<id>/context) to follow a room.',
+      },
+    );
+    const session: Session = { id, server, principal, lastUsed: Date.now(), subscriptions: new Map(), transport: null as unknown as WebStandardStreamableHTTPServerTransport };
+    session.transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      onsessioninitialized: () => {
+        this.sessions.set(id, session);
+        // Bounded per credential first (one token cannot push others out), then per process.
+        const own = [...this.sessions.values()].filter((s) => s.principal.key === principal.key);
+        if (own.length > (this.o.maxSessionsPerCredential ?? 32)) void this.closeSession(oldestOf(own));
+        if (this.sessions.size > (this.o.maxSessions ?? 1000)) void this.closeSession(oldestOf([...this.sessions.values()]));
+      },
+      onsessionclosed: () => this.forget(session),
+    });
+    session.transport.onclose = () => this.forget(session);
+    this.installHandlers(session);
+    void server.connect(session.transport);
+    return session;
+  }
+
+  private forget(session: Session): void {
+    if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
+    for (const stop of session.subscriptions.values()) stop();
+    session.subscriptions.clear();
+    void this.o.state.forgetSession(session.id).catch((err: unknown) => this.o.log.error({ err }, 'MCP: releasing a closed session failed'));
+    if (session.principal.key.startsWith('local:') || session.principal.key.startsWith('open:')) this.o.state.forgetPrincipal(session.principal.key);
+  }
+
+  private async closeSession(session: Session): Promise<void> {
+    this.forget(session);
+    await session.server.close().catch(() => undefined);
+  }
+
+  /** Close every session (server shutdown). */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((s) => this.closeSession(s)));
+  }
+
+  private installHandlers(session: Session): void {
+    const { server } = session;
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: this.toolList }));
+    server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+      const name = request.params.name;
+      const spec = this.specs.get(name);
+      const extraTool = this.extra.get(name);
+      if (!spec && !extraTool) throw new McpError(RpcError.InvalidParams, `Unknown tool: ${name.slice(0, 100)}`);
+      const schema = spec?.input ?? extraTool!.inputSchema;
+      const parsed = schema.safeParse(request.params.arguments ?? {});
+      if (!parsed.success) return errorResult(invalidInput(parsed.error));
+      const token = request.params._meta?.progressToken;
+      try {
+        const result = spec
+          ? await this.tools.handlers[name]!(parsed.data as Record<string, unknown>, {
+              principal: session.principal,
+              session: session.id,
+              signal: extra.signal,
+              progress: async (progress, total, message) => {
+                if (token === undefined || extra.signal.aborted) return;
+                await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, ...(total !== undefined ? { total } : {}), message } });
+              },
+            })
+          : await extraTool!.handler(parsed.data as Record<string, unknown>);
+        const structured = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { result };
+        return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], ...(spec ? { structuredContent: structured } : {}) };
+      } catch (error) {
+        if (isSyncError(error)) return errorResult(error);
+        this.o.log.error({ err: error, tool: name }, 'MCP tool failed');
+        return errorResult(new SyncError('internal_error', 'The server failed to run this tool.'));
+      }
+    });
+    if (this.o.open) return;
+
+    server.setRequestHandler(ListResourcesRequestSchema, async () => {
+      const ids = await this.tools.rooms(session.principal);
+      const page = await this.o.services.rooms.list(ids, { limit: 100 });
+      return {
+        resources: page.rooms.map((r) => ({
+          uri: roomUri(r.id),
+          name: `room ${r.id}`,
+          title: typeof r.meta.label === 'string' ? r.meta.label : `Room ${r.id}`,
+          description: `The context of the room ${r.id} as this session may read it; subscribe to follow its changes.`,
+          mimeType: 'application/json',
+        })),
+      };
+    });
+    server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
+      resourceTemplates: [{ uriTemplate: 'sync://rooms/{room}/context', name: 'room context', description: 'The context of a room this session may read.', mimeType: 'application/json' }],
+    }));
+    server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+      const roomId = roomOfUri(request.params.uri);
+      try {
+        const out = await this.tools.handlers.sync_read_context!({ room: roomId }, { principal: session.principal, session: session.id, signal: new AbortController().signal, progress: async () => {} });
+        return { contents: [{ uri: request.params.uri, mimeType: 'application/json', text: JSON.stringify(out) }] };
+      } catch (error) {
+        throw rpcFailure(error);
+      }
+    });
+    server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+      const uri = request.params.uri;
+      const roomId = roomOfUri(uri);
+      if (session.subscriptions.has(uri)) return {};
+      if (session.subscriptions.size >= (this.o.maxSubscriptions ?? 100)) throw new McpError(RpcError.InvalidRequest, 'Too many resource subscriptions in this session.');
+      try {
+        const caller = await this.tools.readerFor(session.principal, session.id, roomId);
+        this.o.services.reads.requireRead(caller);
+        const room = await this.o.services.registry.get(roomId);
+        const notify = () => {
+          // A credential that gave up the room (sync_revoke_access) stops hearing about it.
+          void this.o.state.restrictionOf(session.principal.key, roomId).then(
+            (restriction) => {
+              if (restriction?.level !== 'revoked') return server.sendResourceUpdated({ uri });
+              session.subscriptions.get(uri)?.();
+              session.subscriptions.delete(uri);
+            },
+          ).catch(() => undefined);
+        };
+        const stop = this.o.services.events.subscribe(room, readerOf(caller), notify, () => {
+          notify();
+          session.subscriptions.delete(uri);
+        });
+        session.subscriptions.set(uri, stop);
+      } catch (error) {
+        throw rpcFailure(error);
+      }
+      return {};
+    });
+    server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+      const stop = session.subscriptions.get(request.params.uri);
+      stop?.();
+      session.subscriptions.delete(request.params.uri);
+      return {};
+    });
+  }
+}
+
+function oldestOf(sessions: Session[]): Session {
+  return sessions.reduce((a, b) => (b.lastUsed < a.lastUsed ? b : a));
+}
+
+/** A resource request's failure: the D2 code and message in a JSON-RPC error. */
+function rpcFailure(error: unknown): McpError {
+  if (error instanceof McpError) return error;
+  if (isSyncError(error)) {
+    const code = error.code === 'room_not_found' ? -32002 : RpcError.InvalidParams;
+    return new McpError(code, `${error.code}: ${error.message}`, error.toBody());
+  }
+  return new McpError(RpcError.InternalError, 'internal_error: the server failed to answer.');
+}
+
+function rpcError(status: number, code: number, message: string): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), { status, headers: { 'content-type': 'application/json' } });
+}
