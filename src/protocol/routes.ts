@@ -76,6 +76,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
   { method: 'get', path: '/mcp', operationId: 'mcpStream', summary: 'MCP: the session\u2019s server-to-client SSE stream (resource updates); needs Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.string() }, stream: true },
   { method: 'delete', path: '/mcp', operationId: 'mcpEnd', summary: 'MCP: end the session named by Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.null() } },
+  { method: 'post', path: '/mcp/beach', operationId: 'mcpBeachPost', summary: 'MCP for the beach tools alone, without sign-in (D26): their writes are guarded by lock secrets.', tag: 'mcp', access: 'public', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
+  { method: 'get', path: '/mcp/beach', operationId: 'mcpBeachStream', summary: 'MCP (beach tools): the session\u2019s server-to-client SSE stream; needs Mcp-Session-Id.', tag: 'mcp', access: 'public', responses: { 200: z.string() }, stream: true },
+  { method: 'delete', path: '/mcp/beach', operationId: 'mcpBeachEnd', summary: 'MCP (beach tools): end the session named by Mcp-Session-Id.', tag: 'mcp', access: 'public', responses: { 200: z.null() } },
   ...(['get', 'post', 'delete'] as const).map(
     (method): RouteSpec => ({
       method,

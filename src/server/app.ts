@@ -220,7 +220,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     state: mcpState,
     log,
     serverVersion: packageVersion(),
-    extraTools: overrides.mcpBeachTools,
+    // The beach tools (D26): beside the sync tools on /mcp, and alone, without sign-in, on /mcp/beach.
+    extraTools: overrides.mcpBeachTools ?? tools.map((t): ExtraTool => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, handler: (args) => t.handler(args) })),
   };
   // The MCP SDK loads on the first /mcp request, not at start-up (it costs about half a second).
   let mcpLoaded: McpEndpoint | null = null;
@@ -228,9 +229,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   let mcpLoading: Promise<McpEndpoint> | null = null;
   let mcpBeachLoading: Promise<McpEndpoint> | null = null;
   const mcp = () => (mcpLoading ??= import('./mcp/mcp-endpoint.js').then(({ McpEndpoint }) => (mcpLoaded = new McpEndpoint(mcpOptions))));
-  const mcpBeach = overrides.mcpBeachTools
-    ? () => (mcpBeachLoading ??= import('./mcp/mcp-endpoint.js').then(({ McpEndpoint }) => (mcpBeachLoaded = new McpEndpoint({ ...mcpOptions, state: new McpState(), open: true }))))
-    : undefined;
+  const mcpBeach = () => (mcpBeachLoading ??= import('./mcp/mcp-endpoint.js').then(({ McpEndpoint }) => (mcpBeachLoaded = new McpEndpoint({ ...mcpOptions, state: new McpState(), open: true }))));
   let ready = false;
   const healthy = storeHealth(store, () => Date.now());
   const http = createHttpApp({

@@ -61,10 +61,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The beach tools of seed 003 (D26), served after the sync tools. */
+const BEACH_TOOL_NAMES = ['bsp', 'bsp-floor', 'pscale_grain_reach', 'pscale_invite', 'pscale_key_publish', 'pscale_play', 'pscale_pool_engage', 'pscale_register', 'pscale_settle', 'pscale_verify_rider'];
+
 describe('tools/list', () => {
-  it('lists the 18 tools in the order of §7.4 with titles, annotations and object schemas', async () => {
+  it('lists the 18 tools in the order of §7.4 with titles, annotations and object schemas, then the beach tools', async () => {
     const r = await room();
-    const { tools } = await (await mcp(r.admin)).client.listTools();
+    const { tools: all } = await (await mcp(r.admin)).client.listTools();
+    expect(all.slice(18).map((t) => t.name)).toEqual(BEACH_TOOL_NAMES);
+    const tools = all.slice(0, 18);
     expect(tools.map((t) => t.name)).toEqual([
       'sync_lobby', 'sync_embody', 'sync_disembody', 'sync_restrict_scope', 'sync_revoke_access', 'sync_create_room', 'sync_list_rooms', 'sync_join_room', 'sync_read_context',
       'sync_invoke_action', 'sync_wait', 'sync_register_action', 'sync_register_view', 'sync_send_message', 'sync_help', 'sync_eval_cel', 'sync_delete_action', 'sync_delete_view',

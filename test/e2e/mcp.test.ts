@@ -208,7 +208,7 @@ describe('second clients nobody here wrote', () => {
     expect(tools.code, tools.err).toBe(0);
     expect(tools.err).toBe(''); // no schema warnings either
     const names = (JSON.parse(tools.out) as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
-    expect(names).toHaveLength(18);
+    expect(names).toHaveLength(28); // the 18 sync tools and the 10 beach tools
     expect(names).toContain('sync_read_context');
     const read = await run(['--method', 'tools/call', '--tool-name', 'sync_read_context', '--tool-arg', 'room=mcp-home']);
     expect(read.code, read.err).toBe(0);

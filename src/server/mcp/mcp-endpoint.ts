@@ -73,6 +73,12 @@ function roomOfUri(uri: string): string {
   return match[1]!;
 }
 
+/** `{content: [{type: 'text', text}], isError?}`: a result a tool made itself. */
+function isToolResult(value: unknown): value is { content: Array<{ type: 'text'; text: string }>; isError?: boolean } {
+  const content = (value as { content?: unknown } | null)?.content;
+  return Array.isArray(content) && content.every((c) => typeof c === 'object' && c !== null && (c as { type?: unknown }).type === 'text' && typeof (c as { text?: unknown }).text === 'string');
+}
+
 const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'uuid', 'regex']);
 
 /** Drop zod's own `format` names (starts_with, …): validators warn on formats they do not know; the pattern stays. */
@@ -245,6 +251,8 @@ export class McpEndpoint {
               },
             })
           : await extraTool!.handler(parsed.data as Record<string, unknown>);
+        // A tool that answers in MCP's own result shape (the beach tools: text, isError) is passed through.
+        if (!spec && isToolResult(result)) return result;
         const structured = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as Record<string, unknown>) : { result };
         return { content: [{ type: 'text', text: JSON.stringify(result, null, 2) }], ...(spec ? { structuredContent: structured } : {}) };
       } catch (error) {
