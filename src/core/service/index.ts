@@ -4,6 +4,7 @@ import type { Credentials } from '../ports/credentials.js';
 import type { Hasher } from '../ports/hasher.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { RoomStore } from '../ports/room-store.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
 import { Presence } from './presence.js';
 import { ReadService } from './read-service.js';
 import { RoomAdmin } from './room-admin.js';
@@ -36,11 +37,16 @@ export interface CorePorts {
   ids: IdSource;
   credentials: Credentials;
   timers: Timers;
+  /** Shared with the other processes of a shared store; absent: this process is alone. */
+  feed?: ChangeFeed;
   report?: (error: unknown) => void;
 }
 
 export function createServices(ports: CorePorts, options: ServiceOptions): Services {
-  const registry = new RoomRegistry(ports.store, ports.report, { clock: ports.clock, hasher: ports.hasher });
+  const registry = new RoomRegistry(ports.store, ports.report, { clock: ports.clock, hasher: ports.hasher }, {
+    ...(ports.feed ? { feed: ports.feed } : {}),
+    waitMaxMs: options.waitMaxMs,
+  });
   const presence = new Presence(registry, ports.hasher);
   const deps: ServiceDeps = { ...ports, registry, presence, options };
   const reads = new ReadService(deps);

@@ -77,7 +77,11 @@ export class Presence {
           const prev = current.entry(RECORD_SCOPES.agents, id);
           batch.entries.push({ op: 'put', entry: nextEntry(prev, { scope: RECORD_SCOPES.agents, key: id, value: encodeAgent(agent), writer: prev?.writer ?? null }, now, this.hasher) });
         }
-        if (batch.entries.length) await tx.commit(batch).then(() => current.apply(batch));
+        if (!batch.entries.length) return;
+        await tx.commit(batch);
+        current.apply(batch);
+        // Soft state has no log record; the notice tells the other processes to read it.
+        this.registry.publish('presence', roomId, current.logSeq);
       }).catch(() => {
         const set = this.dirty.get(roomId) ?? new Set<string>();
         for (const id of agentIds) set.add(id);

@@ -20,6 +20,8 @@ const stringBytes = (s: string) => 2 * s.length;
 export class BearerAuth {
   private readonly cache = new ByteLru<string, AgentCredential | null>(AUTH_CACHE_BYTES);
   private readonly hashes = new ByteLru<string, string>(AUTH_CACHE_BYTES);
+  /** Hashes of the cached credentials, by room (a notice drops a room's without a scan). */
+  private readonly byRoom = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: CredentialStore,
@@ -28,9 +30,14 @@ export class BearerAuth {
     readonly identity: IdentityService | null = null,
   ) {
     // A re-join revokes the agent's tokens and a deleted room takes its tokens along: drop them.
-    services.registry.onCommit((room, batch) => {
-      if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
+    services.registry.onCommit((room, batch, _touches, remote) => {
+      if (remote) this.dropRoom(room.id);
+      else if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
     });
+    // Another process changed the room (a re-join revokes tokens): forget its credentials the
+    // moment the notice arrives; room and view tokens are checked against the registry's image,
+    // which reads of the room wait to have caught up.
+    services.registry.onNotice((notice) => this.dropRoom(notice.roomId));
     services.registry.onForget((roomId) => this.dropWhere((c) => c.roomId === roomId));
   }
 
@@ -42,6 +49,13 @@ export class BearerAuth {
       this.hashes.set(token, hash, ENTRY_OVERHEAD + stringBytes(token) + stringBytes(hash));
     }
     return hash;
+  }
+
+  private dropRoom(roomId: string): void {
+    const hashes = this.byRoom.get(roomId);
+    if (!hashes) return;
+    this.byRoom.delete(roomId);
+    for (const hash of hashes) this.cache.delete(hash);
   }
 
   private dropWhere(match: (cred: AgentCredential) => boolean): void {
@@ -128,6 +142,13 @@ export class BearerAuth {
     const cred = await this.store.findAgentCredential(hash);
     const bytes = ENTRY_OVERHEAD + stringBytes(hash) + (cred ? ENTRY_OVERHEAD + stringBytes(cred.hash + cred.roomId + cred.agentId) : 0);
     this.cache.set(hash, cred, bytes);
+    if (cred) {
+      let hashes = this.byRoom.get(cred.roomId);
+      if (!hashes) this.byRoom.set(cred.roomId, (hashes = new Set()));
+      // Hashes the LRU evicted linger here until their room's next drop; prune them now and then.
+      if (hashes.size >= 1024 && (hashes.size & 1023) === 0) for (const h of hashes) if (!this.cache.has(h)) hashes.delete(h);
+      hashes.add(hash);
+    }
     return cred;
   }
 }
