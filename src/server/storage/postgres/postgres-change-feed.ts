@@ -47,7 +47,7 @@ export class PostgresChangeFeed implements ChangeFeed {
       max_lifetime: null,
       connect_timeout: 10,
       fetch_types: false,
-      connection: { application_name: 'agent-sync-feed', ...(options.schema ? { search_path: options.schema } : {}) },
+      connection: { application_name: `agent-sync-feed:${this.origin}`, ...(options.schema ? { search_path: options.schema } : {}) },
       onnotice: () => {},
       onnotify: (channel: string, payload: string) => {
         if (channel === this.channel) this.deliver(payload);
