@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SyncError } from '../../core/errors.js';
 import type { AgentCredential, CredentialStore } from '../../core/ports/credential-store.js';
+import type { RoomRecord } from '../../core/room/model.js';
 import type { Caller, Services } from '../../core/service/index.js';
 import { ANONYMOUS } from '../../core/service/index.js';
 import { hashToken } from '../crypto/node-crypto.js';
@@ -109,7 +110,7 @@ export class BearerAuth {
     if (token === null) return ANONYMOUS;
     const hash = this.hashOf(token);
     if (token.startsWith('room_') || token.startsWith('view_')) {
-      const room = (await this.services.registry.get(roomId)).room;
+      const room = await this.roomRecord(roomId);
       if (token.startsWith('room_') && sameHash(hash, room.tokenHash)) return { kind: 'admin', agentId: null };
       if (token.startsWith('view_') && room.viewTokenHash && sameHash(hash, room.viewTokenHash)) return { kind: 'viewer', agentId: null };
       throw new SyncError('invalid_token', `This token is not valid for the room ${roomId}.`);
@@ -137,8 +138,21 @@ export class BearerAuth {
     return this.store.roomsForCredential(hashToken(token));
   }
 
+  /**
+   * The room's token hashes. On a shared store they are read from the store on each request: a
+   * rotation or re-join through another process is refused at once, not once its notice arrives.
+   */
+  private async roomRecord(roomId: string): Promise<RoomRecord> {
+    const room = (await this.services.registry.get(roomId)).room;
+    const rooms = this.services.deps.store;
+    if (rooms.exclusive) return room;
+    return (await rooms.getRoom(roomId)) ?? room;
+  }
+
   private async credential(hash: string): Promise<AgentCredential | null> {
-    if (this.cache.has(hash)) return this.cache.get(hash)!;
+    // Shared store: a live credential is confirmed by the store every time (one primary-key read);
+    // the cache then only spares lookups of unknown hashes and of this process's own revocations.
+    if (this.cache.has(hash) && (this.services.deps.store.exclusive || this.cache.get(hash) === null)) return this.cache.get(hash)!;
     const cred = await this.store.findAgentCredential(hash);
     const bytes = ENTRY_OVERHEAD + stringBytes(hash) + (cred ? ENTRY_OVERHEAD + stringBytes(cred.hash + cred.roomId + cred.agentId) : 0);
     this.cache.set(hash, cred, bytes);

@@ -65,8 +65,8 @@ export function roomCases(ctx: StoreContext): void {
       await commit(ctx.store, 'r1', { tokens: { tokenHash: 'rotated-room', viewTokenHash: null }, log: [logRecord(1, { kind: 'room_update', detail: { token: 'room' } })] });
       expect(await ctx.store.getRoom('r1')).toStrictEqual({ ...before, tokenHash: 'rotated-room', viewTokenHash: null });
       expect((await ctx.store.loadRoom('r1'))!.room.tokenHash).toBe('rotated-room');
-      expect(await ctx.store.roomsForCredential('rotated-room')).toEqual(['r1']);
-      expect(await ctx.store.roomsForCredential('room-hash-r1')).toEqual([]);
+      expect(await ctx.credentials.roomsForCredential('rotated-room')).toEqual(['r1']);
+      expect(await ctx.credentials.roomsForCredential('room-hash-r1')).toEqual([]);
     });
 
     it('does not create a room by updating one that does not exist', async () => {
