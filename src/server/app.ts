@@ -266,6 +266,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
   });
   const flushTimer = setInterval(() => {
+    services.expireStaleWaiting();
     services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
   }, config.flushIntervalMs);
   flushTimer.unref();

@@ -14,9 +14,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.skipIf(!available)('two server processes on one PostgreSQL', () => {
   let schema: TestSchema | null = null;
   const servers: ServerProcess[] = [];
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     const sep = DATABASE_URL.includes('?') ? '&' : '?';
-    const server = await startServer({ env: { DATABASE_URL: `${DATABASE_URL}${sep}search_path=${schema!.name}` } });
+    const server = await startServer({ env: { DATABASE_URL: `${DATABASE_URL}${sep}search_path=${schema!.name}`, ...env } });
     servers.push(server);
     return server;
   };
@@ -71,6 +71,28 @@ describe.skipIf(!available)('two server processes on one PostgreSQL', () => {
     expect((await waited).body.triggered).toBe(true);
     // The wait ended on A: B hears alice is active again.
     await eventually(async () => (await onAgain.context('r', '?only=agents')).body.agents?.alice?.status === 'active');
+  });
+
+  it('lets a waiting status held by a killed process expire on the other, and a new process never adopts it', async () => {
+    schema = await freshSchema();
+    // The longest wait is 1 s here, so a `waiting` older than 1 s + WAITING_GRACE_MS (5 s) is stale.
+    const [a, b] = [await start({ WAIT_MAX_MS: '1000' }), await start({ WAIT_MAX_MS: '1000' })];
+    const anon = new TestClient(a.url);
+    await anon.post('/rooms', { id: 'r' });
+    const alice = (await anon.post('/rooms/r/agents', { id: 'alice' })).body.token as string;
+    const [onA, onB] = [new TestClient(a.url, undefined, alice), new TestClient(b.url, undefined, alice)];
+    // Waits on A, one after the other, until B has seen alice waiting; then A dies holding one.
+    let waiting = false;
+    while (!waiting) {
+      void onA.get(`/rooms/r/wait?condition=${encodeURIComponent('state._shared.never == true')}`).catch(() => undefined);
+      await sleep(200);
+      waiting = (await onB.context('r', '?only=agents')).body.agents?.alice?.status === 'waiting';
+    }
+    await a.kill();
+    // B holds no wait of alice's: once the status is too old for any wait, B shows her active.
+    await eventually(async () => (await onB.context('r', '?only=agents')).body.agents?.alice?.status === 'active');
+    const c = await start({ WAIT_MAX_MS: '1000' });
+    expect((await new TestClient(c.url, undefined, alice).context('r', '?only=agents')).body.agents.alice).toMatchObject({ status: 'active', waiting_on: null });
   });
 
   it('streams on one process every commit made through the other, once each and in order', async () => {

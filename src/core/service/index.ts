@@ -28,6 +28,11 @@ export interface Services {
   deps: ServiceDeps;
   /** Free the memory of rooms idle since the previous call (run periodically). */
   evictIdleRooms(): number;
+  /**
+   * Shared store: set `active` the loaded agents whose `waiting` no process can still hold (a
+   * process died holding their waits); run periodically. Returns how many.
+   */
+  expireStaleWaiting(): number;
 }
 
 export interface CorePorts {
@@ -64,6 +69,19 @@ export function createServices(ports: CorePorts, options: ServiceOptions): Servi
     presence,
     deps,
     evictIdleRooms: () => registry.evictIdle(busy),
+    expireStaleWaiting: () => {
+      if (ports.store.exclusive) return 0;
+      const before = registry.staleWaitingBefore(ports.clock.now());
+      let expired = 0;
+      for (const room of registry.loaded()) {
+        for (const agent of room.agents.values()) {
+          if (agent.status !== 'waiting' || (agent.waiting_since ?? agent.last_heartbeat) >= before || waits.holds(room, agent.id)) continue;
+          presence.expireWaiting(room, agent.id);
+          expired++;
+        }
+      }
+      return expired;
+    },
   };
 }
 

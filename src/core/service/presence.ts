@@ -46,6 +46,19 @@ export class Presence {
     agent.status = condition === null ? 'active' : 'waiting';
     agent.waiting_on = condition;
     agent.last_heartbeat = now;
+    // A wait lasts at most the longest wait from here: the clock of its expiry on shared stores.
+    if (condition === null) delete agent.waiting_since;
+    else agent.waiting_since = now;
+    this.changed(room, agent, new Set([`a:${agent.id}`, 'a*']));
+  }
+
+  /** A `waiting` status nobody holds any more (its process died): `active`, heartbeat kept. */
+  expireWaiting(room: RoomState, agentId: string): void {
+    const agent = room.agents.get(agentId);
+    if (!agent || agent.status !== 'waiting') return;
+    agent.status = 'active';
+    agent.waiting_on = null;
+    delete agent.waiting_since;
     this.changed(room, agent, new Set([`a:${agent.id}`, 'a*']));
   }
 

@@ -5,6 +5,7 @@
 // snapshot of the store, applies the difference as a batch with the log records it missed, and
 // tells the same listeners, so waits, streams, views, credentials and timers never tell the two apart.
 import { SyncError } from '../errors.js';
+import { WAITING_GRACE_MS } from '../limits.js';
 import type { ChangeFeed, ChangeNotice } from '../ports/change-feed.js';
 import type { RoomStore, RoomTx } from '../ports/room-store.js';
 import type { Entry, LogRecord } from '../room/model.js';
@@ -276,13 +277,24 @@ export class RoomRegistry {
   private image(data: RoomData, incarnation: number): RoomState {
     const room = new RoomState(data);
     room.incarnation = incarnation;
-    const staleBefore = this.store.exclusive || !this.ticking ? Number.POSITIVE_INFINITY : this.ticking.clock.now() - this.waitMaxMs;
+    const staleBefore = this.store.exclusive || !this.ticking ? Number.POSITIVE_INFINITY : this.staleWaitingBefore(this.ticking.clock.now());
     for (const agent of room.agents.values()) {
-      if (agent.status !== 'waiting' || agent.last_heartbeat >= staleBefore) continue;
+      if (agent.status !== 'waiting' || (agent.waiting_since ?? agent.last_heartbeat) >= staleBefore) continue;
       agent.status = 'active';
       agent.waiting_on = null;
+      delete agent.waiting_since;
     }
     return room;
+  }
+
+  /** A stored `waiting` with an older heartbeat cannot belong to a wait still pending anywhere. */
+  staleWaitingBefore(now: number): number {
+    return now - this.waitMaxMs - WAITING_GRACE_MS;
+  }
+
+  /** The rooms in memory. */
+  loaded(): IterableIterator<RoomState> {
+    return this.rooms.values();
   }
 
   /** Run `fn` as the room's only writer, in this process and (through the store lock) across processes. */

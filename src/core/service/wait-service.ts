@@ -78,6 +78,11 @@ export class WaitService {
     for (const waiter of this.index.all()) waiter.settle(stoppingError());
   }
 
+  /** Whether this process holds a pending wait of the agent (which keeps it `waiting`). */
+  holds(room: RoomState, agentId: string): boolean {
+    return this.waitingAgents.has(waitingKey(room, agentId));
+  }
+
   /** Whether any wait is pending in the room. */
   watching(roomId: string): boolean {
     return this.pendingRooms.has(roomId);
