@@ -36,8 +36,7 @@ export class BearerAuth {
       else if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
     });
     // Another process changed the room (a re-join revokes tokens): forget its credentials the
-    // moment the notice arrives; room and view tokens are checked against the registry's image,
-    // which reads of the room wait to have caught up.
+    // moment the notice arrives (on a shared store live tokens are confirmed by the store anyway).
     services.registry.onNotice((notice) => this.dropRoom(notice.roomId));
     services.registry.onForget((roomId) => this.dropWhere((c) => c.roomId === roomId));
   }
