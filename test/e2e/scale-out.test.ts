@@ -58,22 +58,22 @@ describe.skipIf(!available)('two server processes on one PostgreSQL', () => {
   });
 
   it('shows an agent waiting on one process as waiting on the other, and a restart of the other keeps it so', async () => {
-    const { b, admin, alice, onA, onB } = await pair();
+    const { b, admin, onA, onB } = await pair();
     const waited = onA.get(`/rooms/r/wait?condition=${encodeURIComponent('state._shared.go == true')}&timeout=20000`);
     // A writes the soft state; the feed's presence notice brings it to B.
     await eventually(async () => (await onB.context('r', '?only=agents')).body.agents?.alice?.status === 'waiting');
     await b.stop();
     const again = await start();
-    const onAgain = new TestClient(again.url, undefined, alice);
-    expect((await onAgain.context('r', '?only=agents')).body.agents.alice).toMatchObject({ status: 'waiting', waiting_on: 'state._shared.go == true' });
-    // Through the room token: alice's own presence is written by A alone (two processes writing
-    // one agent's soft state race, last write wins until the status expires; see decisions).
+    // Reads and writes through the room token: alice's presence is written by A alone (a read as
+    // alice heartbeats her, and two processes writing one agent's soft state race, last write
+    // wins until the status expires; see decisions).
     const adminAgain = new TestClient(again.url, undefined, admin);
+    expect((await adminAgain.context('r', '?only=agents')).body.agents.alice).toMatchObject({ status: 'waiting', waiting_on: 'state._shared.go == true' });
     await adminAgain.invoke('r', '_register_action', { id: 'go', writes: [{ key: 'go', value: true }] });
     await adminAgain.invoke('r', 'go');
     expect((await waited).body.triggered).toBe(true);
     // The wait ended on A: B hears alice is active again.
-    await eventually(async () => (await onAgain.context('r', '?only=agents')).body.agents?.alice?.status === 'active');
+    await eventually(async () => (await adminAgain.context('r', '?only=agents')).body.agents?.alice?.status === 'active');
   });
 
   it('lets a waiting status held by a killed process expire on the other, and a new process never adopts it', async () => {
