@@ -9,6 +9,11 @@ export const DERIVED_ROOM_BUDGET = 250_000;
 
 /** One evaluation of a wait condition (views it reads included). */
 export const WAIT_BUDGET = 100_000;
+/**
+ * On a shared store, how much older than the longest wait a stored `waiting` status must be to
+ * count as stale (covers the presence flush interval and clock skew between processes).
+ */
+export const WAITING_GRACE_MS = 5_000;
 /** Re-evaluating a room's waits after a change, per slice; the rest wait for the next slice. */
 export const WAIT_SLICE_BUDGET = 1_000_000;
 /** Pending waits per agent in a room, and per room. */

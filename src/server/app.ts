@@ -20,6 +20,9 @@ import { SqliteBeachStore } from './storage/sqlite/sqlite-beach-store.js';
 import type { BeachStore } from './beach/beach-store.js';
 import { BeachService } from './beach/beach-service.js';
 import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
+import { PostgresChangeFeed } from './storage/postgres/postgres-change-feed.js';
+import { InProcessChangeFeed } from '../core/service/in-process-feed.js';
+import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { beachOrigin, isLoopback, packageVersion, publicOrigin, type Config } from './config.js';
 import type { IdentityStore } from '../core/ports/identity-store.js';
 import { IdentityService } from '../core/identity/identity-service.js';
@@ -171,8 +174,13 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   // D21: local mode is configured by a loopback address (unless --local-mode off) and ends once a user exists.
   const localMode = isLoopback(config.host) && config.localMode !== 'off';
   const options = { localMode, waitMaxMs: config.waitMaxMs };
+  const report = (err: unknown) => log.error({ err }, 'background task failed');
+  // Processes sharing PostgreSQL hear each other's commits through LISTEN/NOTIFY; alone, in-process.
+  const feed: ChangeFeed = store instanceof PostgresRoomStore && !overrides.store && config.databaseUrl
+    ? new PostgresChangeFeed(config.databaseUrl, store, { report })
+    : new InProcessChangeFeed();
   const services = createServices(
-    { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, timers: overrides.timers ?? nodeTimers, report: (err) => log.error({ err }, 'background task failed') },
+    { store, clock, hasher: nodeHasher, ids: nodeIds, credentials: nodeCredentials, timers: overrides.timers ?? nodeTimers, feed, report },
     options,
   );
   let origin = beachOrigin(config.publicUrl, config.port);
@@ -258,6 +266,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
   });
   const flushTimer = setInterval(() => {
+    services.expireStaleWaiting();
     services.presence.flush(clock.now()).catch((err: unknown) => log.error({ err }, 'presence flush failed'));
   }, config.flushIntervalMs);
   flushTimer.unref();
@@ -282,7 +291,11 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
         publicUrl = publicOrigin(null, port);
       }
     },
-    start: () => services.time.restore(),
+    // Listen first: a change committed while the timers are restored is heard, not missed.
+    start: async () => {
+      await feed.start();
+      await services.time.restore();
+    },
     async close() {
       ready = false;
       clearInterval(flushTimer);
@@ -292,6 +305,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       services.time.stop();
       await services.presence.flush(clock.now());
       await argon.close();
+      await feed.close();
       await beachStore.close();
       await identityStore.close();
       await store.close();

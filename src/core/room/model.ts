@@ -124,6 +124,8 @@ export interface AgentRecord {
   status: AgentStatus;
   waiting_on: string | null;
   last_heartbeat: number;
+  /** When the current `waiting` began (the latest wait started); stored, not shown. */
+  waiting_since?: number;
   joined_at: number;
   last_seen_seq: number;
   grants: string[];

@@ -26,6 +26,8 @@ export interface CommitBatch {
   credentials?: CredentialChange;
   /** The room's new `meta` (PATCH /rooms/:id), committed with the audit record that says so. */
   meta?: JsonObject;
+  /** The room's new token hashes (a rotation), committed with the audit record that says so. */
+  tokens?: { tokenHash: string; viewTokenHash: string | null };
 }
 
 /** What the store hands back when a room is loaded. */
@@ -154,6 +156,7 @@ export class RoomState {
     for (const record of batch.log) this.noteLog(record);
     for (const [k, v] of Object.entries(batch.counters)) this.counters.set(k, v);
     if (batch.meta) this.room = { ...this.room, meta: batch.meta };
+    if (batch.tokens) this.room = { ...this.room, tokenHash: batch.tokens.tokenHash, viewTokenHash: batch.tokens.viewTokenHash };
     // Re-resolving conditional entries and agents is needed only when this change can alter them.
     if (stale) this.derivedStale = true;
   }

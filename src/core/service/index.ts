@@ -4,6 +4,7 @@ import type { Credentials } from '../ports/credentials.js';
 import type { Hasher } from '../ports/hasher.js';
 import type { IdSource } from '../ports/id-source.js';
 import type { RoomStore } from '../ports/room-store.js';
+import type { ChangeFeed } from '../ports/change-feed.js';
 import { Presence } from './presence.js';
 import { ReadService } from './read-service.js';
 import { RoomAdmin } from './room-admin.js';
@@ -27,6 +28,11 @@ export interface Services {
   deps: ServiceDeps;
   /** Free the memory of rooms idle since the previous call (run periodically). */
   evictIdleRooms(): number;
+  /**
+   * Shared store: set `active` the loaded agents whose `waiting` no process can still hold (a
+   * process died holding their waits); run periodically. Returns how many.
+   */
+  expireStaleWaiting(): number;
 }
 
 export interface CorePorts {
@@ -36,11 +42,16 @@ export interface CorePorts {
   ids: IdSource;
   credentials: Credentials;
   timers: Timers;
+  /** Shared with the other processes of a shared store; absent: this process is alone. */
+  feed?: ChangeFeed;
   report?: (error: unknown) => void;
 }
 
 export function createServices(ports: CorePorts, options: ServiceOptions): Services {
-  const registry = new RoomRegistry(ports.store, ports.report, { clock: ports.clock, hasher: ports.hasher });
+  const registry = new RoomRegistry(ports.store, ports.report, { clock: ports.clock, hasher: ports.hasher }, {
+    ...(ports.feed ? { feed: ports.feed } : {}),
+    waitMaxMs: options.waitMaxMs,
+  });
   const presence = new Presence(registry, ports.hasher);
   const deps: ServiceDeps = { ...ports, registry, presence, options };
   const reads = new ReadService(deps);
@@ -58,6 +69,19 @@ export function createServices(ports: CorePorts, options: ServiceOptions): Servi
     presence,
     deps,
     evictIdleRooms: () => registry.evictIdle(busy),
+    expireStaleWaiting: () => {
+      if (ports.store.exclusive) return 0;
+      const before = registry.staleWaitingBefore(ports.clock.now());
+      let expired = 0;
+      for (const room of registry.loaded()) {
+        for (const agent of room.agents.values()) {
+          if (agent.status !== 'waiting' || (agent.waiting_since ?? agent.last_heartbeat) >= before || waits.holds(room, agent.id)) continue;
+          presence.expireWaiting(room, agent.id);
+          expired++;
+        }
+      }
+      return expired;
+    },
   };
 }
 

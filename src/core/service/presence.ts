@@ -46,6 +46,19 @@ export class Presence {
     agent.status = condition === null ? 'active' : 'waiting';
     agent.waiting_on = condition;
     agent.last_heartbeat = now;
+    // A wait lasts at most the longest wait from here: the clock of its expiry on shared stores.
+    if (condition === null) delete agent.waiting_since;
+    else agent.waiting_since = now;
+    this.changed(room, agent, new Set([`a:${agent.id}`, 'a*']));
+  }
+
+  /** A `waiting` status nobody holds any more (its process died): `active`, heartbeat kept. */
+  expireWaiting(room: RoomState, agentId: string): void {
+    const agent = room.agents.get(agentId);
+    if (!agent || agent.status !== 'waiting') return;
+    agent.status = 'active';
+    agent.waiting_on = null;
+    delete agent.waiting_since;
     this.changed(room, agent, new Set([`a:${agent.id}`, 'a*']));
   }
 
@@ -77,7 +90,11 @@ export class Presence {
           const prev = current.entry(RECORD_SCOPES.agents, id);
           batch.entries.push({ op: 'put', entry: nextEntry(prev, { scope: RECORD_SCOPES.agents, key: id, value: encodeAgent(agent), writer: prev?.writer ?? null }, now, this.hasher) });
         }
-        if (batch.entries.length) await tx.commit(batch).then(() => current.apply(batch));
+        if (!batch.entries.length) return;
+        await tx.commit(batch);
+        current.apply(batch);
+        // Soft state has no log record; the notice tells the other processes to read it.
+        this.registry.publish('presence', roomId, current.logSeq);
       }).catch(() => {
         const set = this.dirty.get(roomId) ?? new Set<string>();
         for (const id of agentIds) set.add(id);

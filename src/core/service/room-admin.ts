@@ -97,9 +97,11 @@ export class RoomAdmin {
   async delete(roomId: string, caller: Caller): Promise<DeletedRoom> {
     requireAdmin(caller);
     await this.deps.registry.get(roomId);
-    return this.deps.registry.exclusive(roomId, async () => {
+    return this.deps.registry.exclusive(roomId, async (room) => {
+      const createdAt = room.room.createdAt;
       await this.deps.store.deleteRoom(roomId);
       this.deps.registry.forget(roomId);
+      this.deps.registry.publish('deleted', roomId, 0, { createdAt });
       return { deleted: true, room: roomId };
     });
   }
@@ -138,23 +140,28 @@ export class RoomAdmin {
   async rotate(roomId: string, which: 'room' | 'view' | 'revoke_view', caller: Caller): Promise<RotatedToken> {
     requireAdmin(caller);
     await this.deps.registry.get(roomId);
-    return this.deps.registry.exclusive(roomId, async (room) => {
-      const updated: RoomRecord = { ...room.room };
+    // A logged commit (audited as room_update, hashes never in the record), so every process
+    // holding the room sees the new hashes through the change feed.
+    return this.deps.registry.exclusive(roomId, async (room, tx) => {
+      const tokens = { tokenHash: room.room.tokenHash, viewTokenHash: room.room.viewTokenHash };
       const body: RotatedToken = { ok: true, room: roomId };
       if (which === 'room') {
         const minted = this.deps.credentials.mint('room_');
-        updated.tokenHash = minted.hash;
+        tokens.tokenHash = minted.hash;
         body.token = minted.token;
       } else if (which === 'view') {
         const minted = this.deps.credentials.mint('view_');
-        updated.viewTokenHash = minted.hash;
+        tokens.viewTokenHash = minted.hash;
         body.view_token = minted.token;
       } else {
-        updated.viewTokenHash = null;
+        tokens.viewTokenHash = null;
         body.view_token = null;
       }
-      await this.deps.store.updateRoom(updated);
-      room.room = updated;
+      const batch = emptyBatch();
+      batch.tokens = tokens;
+      const token = which === 'revoke_view' ? 'view_revoked' : which;
+      batch.log.push(logRecord(room.logSeq + 1, this.deps.clock.now(), { kind: 'room_update', agent: caller.agentId, ok: true, detail: { token } }));
+      await this.deps.registry.commit(room, tx, batch);
       return body;
     });
   }

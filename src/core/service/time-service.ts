@@ -16,9 +16,16 @@ export class TimeService {
     private readonly report: (error: unknown) => void = () => {},
   ) {
     this.scheduler = new TimerScheduler(deps.clock, timers, (roomId) => void this.fire(roomId));
-    deps.registry.onCommit((room, batch) => {
+    deps.registry.onCommit((room, batch, _touches, remote) => {
       for (const change of batch.entries) if (change.op === 'put' && change.entry.timerAt !== null) this.scheduler.schedule(room.id, change.entry.timerAt);
+      if (remote) this.rescheduleLater(room);
     });
+    // Every process schedules every deadline it hears of, so one that dies loses none: whichever
+    // process takes the room's lock first fires it, the others find it fired in the fresh state.
+    deps.registry.onNotice((notice) => {
+      if (notice.timerAt !== null) this.scheduler.schedule(notice.roomId, notice.timerAt);
+    });
+    deps.registry.onGap(() => void this.restore().catch((error: unknown) => this.report(error)));
   }
 
   /** Schedule every deadline the store knows about (start-up). */

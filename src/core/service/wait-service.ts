@@ -44,6 +44,8 @@ export interface WaitStats {
 export class WaitService {
   private readonly index = new WaiterIndex<PendingWait>();
   private readonly waitingAgents = new Map<string, number>();
+  /** Per room, the agents this process holds waits of, with the latest condition (re-asserted after remote changes). */
+  private readonly heldInRoom = new Map<string, Map<string, string>>();
   private readonly pendingRooms = new Map<string, number>();
   private readonly pendingPerAgent = new Map<string, number>();
   /** Per room, the waits a change may have made true that are not evaluated yet. */
@@ -63,7 +65,12 @@ export class WaitService {
     private readonly timers: Timers,
     private readonly maxTimeoutMs: number,
   ) {
-    deps.registry.onCommit((room, _batch, touches) => this.changed(room, touches));
+    deps.registry.onCommit((room, _batch, touches, remote) => {
+      // Another process's presence write may have set an agent we hold a wait of `active`: we
+      // own that status while we hold the wait, so it is waiting again (and written so).
+      if (remote) this.reassertWaiting(room);
+      this.changed(room, touches);
+    });
     deps.presence.onTouch = (room, touches) => this.changed(room, touches);
     // A deleted room's waits answer 404 at once; none may ever see a room created later with its id.
     deps.registry.onForget((roomId) => {
@@ -76,6 +83,11 @@ export class WaitService {
   endAll(): void {
     this.stopping = true;
     for (const waiter of this.index.all()) waiter.settle(stoppingError());
+  }
+
+  /** Whether this process holds a pending wait of the agent (which keeps it `waiting`). */
+  holds(room: RoomState, agentId: string): boolean {
+    return this.waitingAgents.has(waitingKey(room, agentId));
   }
 
   /** Whether any wait is pending in the room. */
@@ -247,6 +259,17 @@ export class WaitService {
     return body;
   }
 
+  private reassertWaiting(room: RoomState): void {
+    const held = this.heldInRoom.get(room.id);
+    if (!held) return;
+    for (const [agentId, condition] of held) {
+      const agent = room.agents.get(agentId);
+      if (agent && agent.status !== 'waiting' && this.waitingAgents.has(waitingKey(room, agentId))) {
+        this.deps.presence.setWaiting(room, agentId, condition, this.deps.clock.now());
+      }
+    }
+  }
+
   private countPending(roomId: string, agentId: string | null, delta: number): void {
     bump(this.pendingRooms, roomId, delta);
     if (agentId) bump(this.pendingPerAgent, agentKey(roomId, agentId), delta);
@@ -257,6 +280,9 @@ export class WaitService {
     if (!agentId || !room.agents.has(agentId)) return;
     const key = waitingKey(room, agentId);
     this.waitingAgents.set(key, (this.waitingAgents.get(key) ?? 0) + 1);
+    let held = this.heldInRoom.get(room.id);
+    if (!held) this.heldInRoom.set(room.id, (held = new Map()));
+    held.set(agentId, condition);
     this.deps.presence.setWaiting(room, agentId, condition, this.deps.clock.now());
   }
 
@@ -266,6 +292,8 @@ export class WaitService {
     const left = (this.waitingAgents.get(key) ?? 0) - 1;
     if (left > 0) return void this.waitingAgents.set(key, left);
     if (!this.waitingAgents.delete(key)) return;
+    const held = this.heldInRoom.get(room.id);
+    if (held?.delete(agentId) && held.size === 0) this.heldInRoom.delete(room.id);
     // The room may have been reloaded (same incarnation) or deleted (then nobody is left to update).
     const current = this.deps.registry.cached(room.id);
     if (current && current.incarnation === room.incarnation) this.deps.presence.setWaiting(current, agentId, null, this.deps.clock.now());

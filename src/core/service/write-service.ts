@@ -9,12 +9,11 @@ import { logRecord, refusedParams } from '../room/audit.js';
 import { nextEntry } from '../room/entries.js';
 import { encodeAgent } from '../room/record-codec.js';
 import { RECORD_SCOPES } from '../room/model.js';
-import { emptyBatch, type RoomState } from '../room/room-state.js';
+import { emptyBatch } from '../room/room-state.js';
 import { actorOf, requireAdmin, type Caller } from './caller.js';
 import { joinId, planJoin } from './join.js';
 import { agentResponse } from './agent-view.js';
 import type { ServiceDeps } from './ports.js';
-import type { RoomTx } from '../ports/room-store.js';
 import type { AgentInfo, JoinedAgent } from '../../protocol/wire/agents.js';
 
 /** What an invocation answered; `created` marks a registration (an action or view declared). */
@@ -35,38 +34,50 @@ export class WriteService {
       throw new SyncError('invalid_body', 'expect_version must be the version string of the action definition you read.', { field: 'expect_version' });
     }
     await registry.get(roomId);
-    return registry.exclusive(roomId, async (room, tx) => {
-      const now = clock.now();
-      let actor: Actor = { agentId: caller.agentId, admin: caller.kind === 'admin' };
-      try {
-        actor = actorOf(caller, body.agent);
-        const env: InvokeEnv = { room, actor, now, hasher, ...(expectVersion !== undefined ? { expectVersion } : {}) };
-        const outcome = planInvocation(env, actionId, params as JsonObject);
-        outcome.batch.log.push(logRecord(room.logSeq + 1, now, {
-          kind: 'invoke',
-          agent: actor.agentId,
-          action: actionId,
-          builtin: isBuiltinInvocation(env, actionId),
-          params: params as JsonObject,
-          ok: true,
-          writes: outcome.writes,
-          detail: outcome.detail ?? null,
-        }));
-        await registry.commit(room, tx, outcome.batch);
-        presence.heartbeat(room, actor.agentId, now);
-        return { created: outcome.created === true, result: { ...outcome.body, ...(outcome.finish?.(room) ?? {}) } };
-      } catch (error) {
-        if (isSyncError(error) && error.code !== 'authentication_required') await this.auditFailure(room, tx, actor, actionId, params as JsonObject, error, now);
-        throw error;
-      }
-    });
+    let actor: Actor = { agentId: caller.agentId, admin: caller.kind === 'admin' };
+    let refused: SyncError | null = null;
+    try {
+      return await registry.exclusive(roomId, async (room, tx) => {
+        const now = clock.now();
+        try {
+          actor = actorOf(caller, body.agent);
+          const env: InvokeEnv = { room, actor, now, hasher, ...(expectVersion !== undefined ? { expectVersion } : {}) };
+          const outcome = planInvocation(env, actionId, params as JsonObject);
+          outcome.batch.log.push(logRecord(room.logSeq + 1, now, {
+            kind: 'invoke',
+            agent: actor.agentId,
+            action: actionId,
+            builtin: isBuiltinInvocation(env, actionId),
+            params: params as JsonObject,
+            ok: true,
+            writes: outcome.writes,
+            detail: outcome.detail ?? null,
+          }));
+          await registry.commit(room, tx, outcome.batch);
+          presence.heartbeat(room, actor.agentId, now);
+          return { created: outcome.created === true, result: { ...outcome.body, ...(outcome.finish?.(room) ?? {}) } };
+        } catch (error) {
+          if (isSyncError(error) && error.code !== 'authentication_required') refused = error;
+          throw error;
+        }
+      });
+    } finally {
+      if (refused) await this.auditFailure(roomId, actor, actionId, params as JsonObject, refused);
+    }
   }
 
-  private async auditFailure(room: RoomState, tx: RoomTx, actor: Actor, actionId: string, params: JsonObject, error: SyncError, now: number): Promise<void> {
-    const batch = emptyBatch();
-    const builtin = isBuiltinInvocation({ room, actor, now, hasher: this.deps.hasher }, actionId);
-    batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'invoke', agent: actor.agentId, action: actionId, builtin, params: refusedParams(params), ok: false, error: error.code }));
-    await this.deps.registry.commit(room, tx, batch).catch(() => undefined);
+  // The refusal is audited in a commit of its own (its own lock and transaction), after the failed
+  // one ended: a failed transaction is never written on again. If the audit itself cannot be
+  // written (the database went away), the caller still gets the refusal.
+  private async auditFailure(roomId: string, actor: Actor, actionId: string, params: JsonObject, error: SyncError): Promise<void> {
+    const { registry, clock, hasher } = this.deps;
+    await registry.exclusive(roomId, async (room, tx) => {
+      const now = clock.now();
+      const batch = emptyBatch();
+      const builtin = isBuiltinInvocation({ room, actor, now, hasher }, actionId);
+      batch.log.push(logRecord(room.logSeq + 1, now, { kind: 'invoke', agent: actor.agentId, action: actionId, builtin, params: refusedParams(params), ok: false, error: error.code }));
+      await registry.commit(room, tx, batch);
+    }).catch(() => undefined);
   }
 
   async join(roomId: string, body: JsonObject, caller: Caller): Promise<JoinedAgent> {

@@ -4,6 +4,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { SyncError } from '../../core/errors.js';
 import type { AgentCredential, CredentialStore } from '../../core/ports/credential-store.js';
+import type { RoomRecord } from '../../core/room/model.js';
 import type { Caller, Services } from '../../core/service/index.js';
 import { ANONYMOUS } from '../../core/service/index.js';
 import { hashToken } from '../crypto/node-crypto.js';
@@ -20,6 +21,8 @@ const stringBytes = (s: string) => 2 * s.length;
 export class BearerAuth {
   private readonly cache = new ByteLru<string, AgentCredential | null>(AUTH_CACHE_BYTES);
   private readonly hashes = new ByteLru<string, string>(AUTH_CACHE_BYTES);
+  /** Hashes of the cached credentials, by room (a notice drops a room's without a scan). */
+  private readonly byRoom = new Map<string, Set<string>>();
 
   constructor(
     private readonly store: CredentialStore,
@@ -28,9 +31,13 @@ export class BearerAuth {
     readonly identity: IdentityService | null = null,
   ) {
     // A re-join revokes the agent's tokens and a deleted room takes its tokens along: drop them.
-    services.registry.onCommit((room, batch) => {
-      if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
+    services.registry.onCommit((room, batch, _touches, remote) => {
+      if (remote) this.dropRoom(room.id);
+      else if (batch.credentials?.revokeAgent) this.dropWhere((c) => c.roomId === room.id && c.agentId === batch.credentials!.revokeAgent);
     });
+    // Another process changed the room (a re-join revokes tokens): forget its credentials the
+    // moment the notice arrives (on a shared store live tokens are confirmed by the store anyway).
+    services.registry.onNotice((notice) => this.dropRoom(notice.roomId));
     services.registry.onForget((roomId) => this.dropWhere((c) => c.roomId === roomId));
   }
 
@@ -42,6 +49,13 @@ export class BearerAuth {
       this.hashes.set(token, hash, ENTRY_OVERHEAD + stringBytes(token) + stringBytes(hash));
     }
     return hash;
+  }
+
+  private dropRoom(roomId: string): void {
+    const hashes = this.byRoom.get(roomId);
+    if (!hashes) return;
+    this.byRoom.delete(roomId);
+    for (const hash of hashes) this.cache.delete(hash);
   }
 
   private dropWhere(match: (cred: AgentCredential) => boolean): void {
@@ -95,7 +109,7 @@ export class BearerAuth {
     if (token === null) return ANONYMOUS;
     const hash = this.hashOf(token);
     if (token.startsWith('room_') || token.startsWith('view_')) {
-      const room = (await this.services.registry.get(roomId)).room;
+      const room = await this.roomRecord(roomId);
       if (token.startsWith('room_') && sameHash(hash, room.tokenHash)) return { kind: 'admin', agentId: null };
       if (token.startsWith('view_') && room.viewTokenHash && sameHash(hash, room.viewTokenHash)) return { kind: 'viewer', agentId: null };
       throw new SyncError('invalid_token', `This token is not valid for the room ${roomId}.`);
@@ -123,11 +137,31 @@ export class BearerAuth {
     return this.store.roomsForCredential(hashToken(token));
   }
 
+  /**
+   * The room's token hashes. On a shared store they are read from the store on each request: a
+   * rotation or re-join through another process is refused at once, not once its notice arrives.
+   */
+  private async roomRecord(roomId: string): Promise<RoomRecord> {
+    const room = (await this.services.registry.get(roomId)).room;
+    const rooms = this.services.deps.store;
+    if (rooms.exclusive) return room;
+    return (await rooms.getRoom(roomId)) ?? room;
+  }
+
   private async credential(hash: string): Promise<AgentCredential | null> {
-    if (this.cache.has(hash)) return this.cache.get(hash)!;
+    // Shared store: a live credential is confirmed by the store every time (one primary-key read);
+    // the cache then only spares lookups of unknown hashes and of this process's own revocations.
+    if (this.cache.has(hash) && (this.services.deps.store.exclusive || this.cache.get(hash) === null)) return this.cache.get(hash)!;
     const cred = await this.store.findAgentCredential(hash);
     const bytes = ENTRY_OVERHEAD + stringBytes(hash) + (cred ? ENTRY_OVERHEAD + stringBytes(cred.hash + cred.roomId + cred.agentId) : 0);
     this.cache.set(hash, cred, bytes);
+    if (cred) {
+      let hashes = this.byRoom.get(cred.roomId);
+      if (!hashes) this.byRoom.set(cred.roomId, (hashes = new Set()));
+      // Hashes the LRU evicted linger here until their room's next drop; prune them now and then.
+      if (hashes.size >= 1024 && (hashes.size & 1023) === 0) for (const h of hashes) if (!this.cache.has(h)) hashes.delete(h);
+      hashes.add(hash);
+    }
     return cred;
   }
 }

@@ -60,6 +60,15 @@ export function roomCases(ctx: StoreContext): void {
       expect((await ctx.store.readLog('r1', { after: 0, limit: 10 })).map((l) => l.kind)).toEqual(['room_update']);
     });
 
+    it('commits rotated token hashes with the batch that audits them, and keeps meta', async () => {
+      const before = await seedRoom(ctx.store, 'r1', 100);
+      await commit(ctx.store, 'r1', { tokens: { tokenHash: 'rotated-room', viewTokenHash: null }, log: [logRecord(1, { kind: 'room_update', detail: { token: 'room' } })] });
+      expect(await ctx.store.getRoom('r1')).toStrictEqual({ ...before, tokenHash: 'rotated-room', viewTokenHash: null });
+      expect((await ctx.store.loadRoom('r1'))!.room.tokenHash).toBe('rotated-room');
+      expect(await ctx.credentials.roomsForCredential('rotated-room')).toEqual(['r1']);
+      expect(await ctx.credentials.roomsForCredential('room-hash-r1')).toEqual([]);
+    });
+
     it('does not create a room by updating one that does not exist', async () => {
       await ctx.store.updateRoom(room('ghost'));
       expect(await ctx.store.getRoom('ghost')).toBeNull();

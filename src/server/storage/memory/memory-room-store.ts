@@ -102,6 +102,7 @@ export class MemoryRoomStore implements RoomStore {
     for (const [name, value] of Object.entries(staged.counters)) rows.counters.set(name, value);
     this.credentials.apply(id, staged.credentials);
     if (staged.meta) rows.room = { ...rows.room, meta: staged.meta };
+    if (staged.tokens) rows.room = { ...rows.room, tokenHash: staged.tokens.tokenHash, viewTokenHash: staged.tokens.viewTokenHash };
   }
 
   /** Reject what the SQL stores reject through their keys, before anything is changed. */

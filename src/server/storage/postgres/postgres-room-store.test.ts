@@ -267,7 +267,8 @@ describe.skipIf(!available)('PostgreSQL', () => {
         open.push(store);
         await seedRoom(store, 'r1');
         // Fill the pool: every connection is open when the path goes silent.
-        await Promise.all([store.loadRoom('r1'), store.listRooms(), store.withRoomLock('r1', (tx) => tx.headSeq())]);
+        // (loadRoom outside a lock is one snapshot transaction, so plain reads fill the pool.)
+        await Promise.all([...Array.from({ length: 9 }, () => store.listRooms()), store.loadRoom('r1'), store.withRoomLock('r1', (tx) => tx.headSeq())]);
         proxy.silence();
         const settled = (p: Promise<unknown>) => p.then(() => 'ok', () => 'failed');
         // Lock holders queue one behind the other; each begins its transaction when the one before ends.

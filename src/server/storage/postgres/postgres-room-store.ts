@@ -57,6 +57,9 @@ export interface PostgresStoreOptions {
  */
 export type CommitHook = (sql: postgres.TransactionSql<Types>, roomId: string, batch: CommitBatch) => Promise<unknown>;
 
+/** Runs inside the transaction that deletes a room (with the deleted room's creation time). */
+export type DeleteHook = (sql: postgres.TransactionSql<Types>, roomId: string, createdAt: number) => Promise<unknown>;
+
 /** bigint columns (seqs, times, counters) come back as JS numbers; every value we store is one. */
 const int8 = { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) };
 type Types = { int8: number };
@@ -86,6 +89,7 @@ export class PostgresRoomStore implements RoomStore {
   private readonly hooks: CommitHook[] = [];
   /** Agent credentials in this database: commits and deletions write them in their transaction. */
   readonly credentials = new PostgresCredentialStore((text, params) => this.query(text, params));
+  private readonly deleteHooks: DeleteHook[] = [];
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     this.drainSeconds = (options.statementTimeoutSeconds ?? 10) + 1;
@@ -159,6 +163,15 @@ export class PostgresRoomStore implements RoomStore {
     });
   }
 
+  /** Add a statement to every room deletion's transaction; returns its removal. */
+  onDelete(hook: DeleteHook): () => void {
+    this.deleteHooks.push(hook);
+    return () => {
+      const at = this.deleteHooks.indexOf(hook);
+      if (at >= 0) this.deleteHooks.splice(at, 1);
+    };
+  }
+
   /** Wait until the database is reachable and migrated; throws what stopped it. */
   async open(): Promise<void> {
     await this.ready();
@@ -229,13 +242,15 @@ export class PostgresRoomStore implements RoomStore {
 
   /** Takes the room's lock, so no other process commits into a room while it is being removed. */
   async deleteRoom(id: string): Promise<boolean> {
-    const run = async (tx: Exec): Promise<boolean> => {
+    const run = async (tx: postgres.TransactionSql<Types>): Promise<boolean> => {
       await this.query(ROOM_LOCK, [id], tx);
       for (const statement of SQL.deleteRoomRows) await this.query(statement, [id], tx);
       const [credentials, params] = this.credentials.deleteRoomStatement(id);
       await this.query(credentials, params, tx);
-      const result = await tx.unsafe(SQL.deleteRoom, [id], { prepare: true });
-      return result.count === 1;
+      const [gone] = await this.query<{ created_at: number }>(SQL.deleteRoom, [id], tx);
+      if (!gone) return false;
+      for (const hook of this.deleteHooks) await hook(tx, id, gone.created_at);
+      return true;
     };
     const scope = this.scopes.getStore();
     if (scope?.open) return run(scope.sql);
@@ -243,8 +258,20 @@ export class PostgresRoomStore implements RoomStore {
     return this.watch(this.sql, this.sql.begin((tx) => run(tx)) as Promise<boolean>);
   }
 
+  /**
+   * Outside a lock the room is read in one read-only REPEATABLE READ transaction, so the image
+   * is one consistent snapshot (entries and log head of the same instant) even while another
+   * process commits; inside a lock, on the lock's connection (writers are held off).
+   */
   async loadRoom(id: string): Promise<RoomData | null> {
-    const on = this.exec();
+    const scope = this.scopes.getStore();
+    if (scope?.open) return this.loadRoomOn(id, scope.sql);
+    await this.ready();
+    const pool = this.sql;
+    return this.watch(pool, pool.begin('isolation level repeatable read read only', (tx) => this.loadRoomOn(id, tx)) as Promise<RoomData | null>);
+  }
+
+  private async loadRoomOn(id: string, on: Exec): Promise<RoomData | null> {
     const [roomRows, entries, tail, directed, messageSeq, logSeq, counters, counts] = await Promise.all([
       this.query<RoomRow>(SQL.getRoom, [id], on),
       this.query<EntryRow>(SQL.entriesOf, [id], on),
@@ -342,6 +369,7 @@ export class PostgresRoomStore implements RoomStore {
     for (const [name, value] of Object.entries(batch.counters)) run(SQL.upsertCounter, [roomId, name, value]);
     for (const [text, params] of this.credentials.statementsFor(roomId, batch.credentials)) run(text, params);
     if (batch.meta) run(SQL.updateRoomMeta, [JSON.stringify(batch.meta), roomId]);
+    if (batch.tokens) run(SQL.updateRoomTokens, [batch.tokens.tokenHash, batch.tokens.viewTokenHash, roomId]);
     await Promise.all(writes);
   }
 

@@ -12,7 +12,8 @@ export const SQL = {
   listRoomsIn: 'SELECT * FROM rooms WHERE id = ANY($1::text[]) ORDER BY created_at DESC, id',
   updateRoom: 'UPDATE rooms SET meta = $1, token_hash = $2, view_token_hash = $3 WHERE id = $4',
   updateRoomMeta: 'UPDATE rooms SET meta = $1 WHERE id = $2',
-  deleteRoom: 'DELETE FROM rooms WHERE id = $1',
+  updateRoomTokens: 'UPDATE rooms SET token_hash = $1, view_token_hash = $2 WHERE id = $3',
+  deleteRoom: 'DELETE FROM rooms WHERE id = $1 RETURNING created_at',
   deleteRoomRows: ['entries', 'messages', 'log', 'counters'].map((t) => `DELETE FROM ${t} WHERE room_id = $1`),
   entriesOf: 'SELECT * FROM entries WHERE room_id = $1 ORDER BY created_at, scope, key',
   upsertEntry: `INSERT INTO entries (room_id, scope, key, value, version, revision, created_at, updated_at, writer, sort_key, timer, enabled, enabled_authority, timer_at)

@@ -137,6 +137,7 @@ export class SqliteRoomStore implements RoomStore {
     for (const [name, value] of Object.entries(batch.counters)) this.sql.upsertCounter.run(roomId, name, value);
     this.credentials.apply(roomId, batch.credentials);
     if (batch.meta) this.sql.updateRoomMeta.run(JSON.stringify(batch.meta), roomId);
+    if (batch.tokens) this.sql.updateRoomTokens.run(batch.tokens.tokenHash, batch.tokens.viewTokenHash, roomId);
   }
 
   async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {

@@ -10,6 +10,7 @@ export function prepareStatements(db: Database.Database) {
     listRooms: p('SELECT * FROM rooms ORDER BY created_at DESC, id'),
     updateRoom: p('UPDATE rooms SET meta = ?, token_hash = ?, view_token_hash = ? WHERE id = ?'),
     updateRoomMeta: p('UPDATE rooms SET meta = ? WHERE id = ?'),
+    updateRoomTokens: p('UPDATE rooms SET token_hash = ?, view_token_hash = ? WHERE id = ?'),
     deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
     deleteRoomRows: ['entries', 'messages', 'log', 'counters'].map((t) => p(`DELETE FROM ${t} WHERE room_id = ?`)),
     entriesOf: p('SELECT * FROM entries WHERE room_id = ? ORDER BY created_at, scope, key'),
