@@ -14,57 +14,41 @@ import { roomCases } from './room-cases.js';
 
 export type { StoreFactory, StoreHandle } from './fixtures.js';
 
+/** A fresh store per test in `describe(title)`, handed to the cases through one context. */
+function suite(title: string, factory: StoreFactory, cases: (ctx: StoreContext) => void): void {
+  describe(title, () => {
+    let handle: StoreHandle | null = null;
+    const ctx: StoreContext = {
+      get store(): RoomStore {
+        if (!handle) throw new Error('no store: the suite creates one per test');
+        return handle.store;
+      },
+      get credentials() {
+        return this.store.credentials;
+      },
+    };
+    beforeEach(async () => {
+      handle = await factory.create();
+    });
+    afterEach(async () => {
+      const current = handle;
+      handle = null;
+      await current?.cleanup();
+    });
+    cases(ctx);
+  });
+}
+
 /**
  * The CredentialStore suite: a credential store is reached through the room store it shares a
  * database with (room commits write its credentials), so it runs on the same factories.
  */
 export function runCredentialStoreConformance(factory: StoreFactory): void {
-  describe(`CredentialStore conformance: ${factory.name}`, () => {
-    let handle: StoreHandle | null = null;
-    const ctx: StoreContext = {
-      get store(): RoomStore {
-        if (!handle) throw new Error('no store: the suite creates one per test');
-        return handle.store;
-      },
-      get credentials() {
-        return this.store.credentials;
-      },
-    };
-    beforeEach(async () => {
-      handle = await factory.create();
-    });
-    afterEach(async () => {
-      const current = handle;
-      handle = null;
-      await current?.cleanup();
-    });
-    credentialCases(ctx);
-  });
+  suite(`CredentialStore conformance: ${factory.name}`, factory, credentialCases);
 }
 
 export function runRoomStoreConformance(factory: StoreFactory): void {
-  describe(`RoomStore conformance: ${factory.name}`, () => {
-    let handle: StoreHandle | null = null;
-    const ctx: StoreContext = {
-      get store(): RoomStore {
-        if (!handle) throw new Error('no store: the suite creates one per test');
-        return handle.store;
-      },
-      get credentials() {
-        return this.store.credentials;
-      },
-    };
-
-    beforeEach(async () => {
-      handle = await factory.create();
-    });
-
-    afterEach(async () => {
-      const current = handle;
-      handle = null;
-      await current?.cleanup();
-    });
-
+  suite(`RoomStore conformance: ${factory.name}`, factory, (ctx) => {
     roomCases(ctx);
     entryCases(ctx);
     messageLogCases(ctx);
