@@ -3,15 +3,12 @@
 // all, and asks the service to fire a room when its deadline comes.
 import type { Clock } from '../ports/clock.js';
 import type { Timers } from '../ports/timers.js';
-
-interface Slot {
-  at: number;
-  roomId: string;
-}
+import { DeadlineHeap } from './deadline-heap.js';
 
 export class TimerScheduler {
-  private readonly heap: Slot[] = [];
   private readonly earliest = new Map<string, number>();
+  // Slots superseded by an earlier deadline for the same room are skipped lazily.
+  private readonly heap = new DeadlineHeap<string>((roomId) => this.earliest.get(roomId) ?? null);
   private handle: unknown = null;
   private armedAt: number | null = null;
   private stopped = false;
@@ -28,7 +25,7 @@ export class TimerScheduler {
     const current = this.earliest.get(roomId);
     if (current !== undefined && current <= at) return;
     this.earliest.set(roomId, at);
-    push(this.heap, { at, roomId });
+    this.heap.push(at, roomId);
     this.arm();
   }
 
@@ -44,12 +41,12 @@ export class TimerScheduler {
   }
 
   private arm(): void {
-    const top = this.peek();
-    if (!top || (this.armedAt !== null && this.armedAt <= top.at)) return;
+    const top = this.heap.peek();
+    if (top === null || (this.armedAt !== null && this.armedAt <= top)) return;
     if (this.handle !== null) this.timers.cancel(this.handle);
-    this.armedAt = top.at;
+    this.armedAt = top;
     // Node timers cap at about 24.8 days; longer waits re-arm on the way.
-    const delay = Math.min(Math.max(0, top.at - this.clock.now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, top - this.clock.now()), 2 ** 31 - 1);
     this.handle = this.timers.set(() => this.onTimer(), delay);
   }
 
@@ -57,46 +54,13 @@ export class TimerScheduler {
     this.handle = null;
     this.armedAt = null;
     const now = this.clock.now();
-    for (let top = this.peek(); top && top.at <= now; top = this.peek()) {
-      pop(this.heap);
-      this.earliest.delete(top.roomId);
-      this.fireRoom(top.roomId);
+    for (const roomId of this.heap.popDue(now)) {
+      // A stale slot (superseded, or already fired) names a room that is not due now.
+      const at = this.earliest.get(roomId);
+      if (at === undefined || at > now) continue;
+      this.earliest.delete(roomId);
+      this.fireRoom(roomId);
     }
     this.arm();
   }
-
-  // Drop heap slots superseded by an earlier deadline for the same room.
-  private peek(): Slot | undefined {
-    while (this.heap.length && this.earliest.get(this.heap[0]!.roomId) !== this.heap[0]!.at) pop(this.heap);
-    return this.heap[0];
-  }
-}
-
-function push(heap: Slot[], slot: Slot): void {
-  heap.push(slot);
-  for (let i = heap.length - 1; i > 0; ) {
-    const parent = (i - 1) >> 1;
-    if (heap[parent]!.at <= heap[i]!.at) break;
-    [heap[parent], heap[i]] = [heap[i]!, heap[parent]!];
-    i = parent;
-  }
-}
-
-function pop(heap: Slot[]): Slot | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length && last) {
-    heap[0] = last;
-    for (let i = 0; ; ) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && heap[l]!.at < heap[m]!.at) m = l;
-      if (r < heap.length && heap[r]!.at < heap[m]!.at) m = r;
-      if (m === i) break;
-      [heap[m], heap[i]] = [heap[i]!, heap[m]!];
-      i = m;
-    }
-  }
-  return top;
 }
