@@ -1,6 +1,7 @@
 // The beach store conformance suite: every BeachStore adapter runs these cases unchanged, each on a
 // fresh, empty store. Test support: imports vitest, never imported by the server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { perTestStore } from './per-test-store.js';
 import { withBlock, type BeachStore, type StoredRecord } from '../../beach/beach-store.js';
 
 export interface BeachStoreHandle {
@@ -19,17 +20,8 @@ const HOSTILE = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'sed:
 
 export function runBeachStoreConformance(factory: BeachStoreFactory): void {
   describe(`BeachStore conformance: ${factory.name}`, () => {
-    let handle: BeachStoreHandle | null = null;
-    const store = (): BeachStore => handle!.store;
-
-    beforeEach(async () => {
-      handle = await factory.create();
-    });
-    afterEach(async () => {
-      const current = handle;
-      handle = null;
-      await current?.cleanup();
-    });
+    const handle = perTestStore<BeachStoreHandle>(() => factory.create());
+    const store = (): BeachStore => handle().store;
 
     it('answers null for an absent block and lists nothing on an empty store', async () => {
       expect(await store().get('nope')).toBeNull();

@@ -1,6 +1,7 @@
 // The identity store conformance suite: memory, SQLite and PostgreSQL run these cases unchanged,
 // each test on a fresh, empty store. Test support: imports vitest, never imported by the server.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { perTestStore } from './per-test-store.js';
 import type { DeviceCodeRecord, IdentityStore, TokenRecord } from '../../../core/ports/identity-store.js';
 
 export interface IdentityStoreFactory {
@@ -26,16 +27,8 @@ export function deviceRow(over: Partial<DeviceCodeRecord> & { id: string }): Dev
 
 export function runIdentityStoreConformance(factory: IdentityStoreFactory): void {
   describe(`IdentityStore conformance: ${factory.name}`, () => {
-    let handle: { store: IdentityStore; cleanup(): Promise<void> } | null = null;
-    const s = () => handle!.store;
-    beforeEach(async () => {
-      handle = await factory.create();
-    });
-    afterEach(async () => {
-      const h = handle;
-      handle = null;
-      await h?.cleanup();
-    });
+    const handle = perTestStore<{ store: IdentityStore; cleanup(): Promise<void> }>(() => factory.create());
+    const s = () => handle().store;
 
     it('users: unique usernames, lookups, listing in creation order, count', async () => {
       expect(await s().countUsers()).toBe(0);

@@ -1,6 +1,7 @@
 // The one storage conformance suite (D25): every RoomStore adapter runs these cases unchanged,
 // each test on a fresh, empty store. Test support: imports vitest, never imported by the server.
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
+import { perTestStore } from './per-test-store.js';
 import type { RoomStore } from '../../../core/ports/room-store.js';
 import { atomicityCases } from './atomicity-cases.js';
 import { credentialCases } from './credential-cases.js';
@@ -17,24 +18,15 @@ export type { StoreFactory, StoreHandle } from './fixtures.js';
 /** A fresh store per test in `describe(title)`, handed to the cases through one context. */
 function suite(title: string, factory: StoreFactory, cases: (ctx: StoreContext) => void): void {
   describe(title, () => {
-    let handle: StoreHandle | null = null;
+    const handle = perTestStore<StoreHandle>(() => factory.create());
     const ctx: StoreContext = {
       get store(): RoomStore {
-        if (!handle) throw new Error('no store: the suite creates one per test');
-        return handle.store;
+        return handle().store;
       },
       get credentials() {
         return this.store.credentials;
       },
     };
-    beforeEach(async () => {
-      handle = await factory.create();
-    });
-    afterEach(async () => {
-      const current = handle;
-      handle = null;
-      await current?.cleanup();
-    });
     cases(ctx);
   });
 }
