@@ -1,17 +1,10 @@
 // The agent-sync CLI as a user runs it: real processes against a real server, human and --json
 // output, --help on every command, and one-line errors naming the D2 code.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
-import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { useServer } from '../support/server-process.js';
 
-let server: ServerProcess;
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  await server.stop();
-  removeDir(server.dataDir);
-});
+const server = useServer();
 
 const COMMANDS = ['serve', 'rooms', 'create', 'join', 'context', 'invoke', 'wait', 'tail', 'eval'];
 
@@ -31,7 +24,7 @@ describe('agent-sync CLI', () => {
   });
 
   it('creates, joins, invokes, reads, evaluates and waits, in text and in JSON', async () => {
-    const env = { AGENT_SYNC_URL: server.url };
+    const env = { AGENT_SYNC_URL: server().url };
     const created = await cli(['create', 'cli-room', '--label', 'CLI', '--json'], env);
     expect(created.code).toBe(0);
     const room = JSON.parse(created.stdout);
@@ -65,7 +58,7 @@ describe('agent-sync CLI', () => {
   });
 
   it('fails with one line naming the D2 code and a non-zero status, never a stack trace', async () => {
-    const env = { AGENT_SYNC_URL: server.url };
+    const env = { AGENT_SYNC_URL: server().url };
     const unknownRoom = await cli(['context', 'no-such-room'], env);
     expect(unknownRoom.code).toBe(1);
     expect(unknownRoom.stderr).toMatch(/^agent-sync: room_not_found: .+\n$/);

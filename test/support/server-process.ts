@@ -1,4 +1,5 @@
 // Start a real agent-sync server process on a free port for black-box tests.
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,4 +82,24 @@ export async function runServerToExit(args: string[], env: Record<string, string
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * One real server for the tests of a file (or describe block): started before them, stopped and
+ * its data removed after. Read it inside tests through the returned getter.
+ */
+export function useServer(options: Parameters<typeof startServer>[0] = {}): () => ServerProcess {
+  let server: ServerProcess | null = null;
+  beforeAll(async () => {
+    server = await startServer(options);
+  }, 60_000);
+  afterAll(async () => {
+    if (!server) return;
+    await server.stop();
+    removeDir(server.dataDir);
+  });
+  return () => {
+    if (!server) throw new Error('the server has not started');
+    return server;
+  };
 }
