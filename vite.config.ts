@@ -2,6 +2,7 @@
 // third-party script, nothing loaded from a CDN.
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { WEB_PAGES } from './src/protocol/web-pages.js';
 
 export default defineConfig({
   root: resolve(import.meta.dirname, 'src/web'),
@@ -13,7 +14,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
-    rollupOptions: { input: { dashboard: resolve(import.meta.dirname, 'src/web/dashboard.html') } },
+    rollupOptions: { input: Object.fromEntries(WEB_PAGES.map((page) => [page, resolve(import.meta.dirname, `src/web/${page}.html`)])) },
   },
   logLevel: 'warn',
 });

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context, Hono } from 'hono';
 import { SyncError } from '../../core/errors.js';
+import type { WebPage } from '../../protocol/web-pages.js';
 import { idParam } from './path-params.js';
 
 export const CONTENT_SECURITY_POLICY = [
@@ -35,16 +36,21 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * A built page with the page headers (CSP, no caching). Every page is the same static shell; what
+ * it shows comes from the API it calls, so nothing of the request is ever written into HTML.
+ */
+export async function servePage(webDir: string | null, page: WebPage): Promise<Response> {
+  const html = webDir ? await readFile(join(webDir, `${page}.html`)).catch(() => null) : null;
+  if (!html) throw new SyncError('service_unavailable', 'The web pages are not built: run `npm run build`.');
+  return new Response(html, { status: 200, headers: PAGE_HEADERS });
+}
+
 /** `webDir`: the built pages (dist/web); null when the package root could not be found. */
 export function registerWebRoutes(app: Hono, webDir: string | null): void {
-  const unbuilt = () => new SyncError('service_unavailable', 'The web pages are not built: run `npm run build`.');
-
   app.get('/rooms/:id/dashboard', async (c) => {
     idParam(c, 'id', 'room');
-    if (!webDir) throw unbuilt();
-    const html = await readFile(join(webDir, 'dashboard.html')).catch(() => null);
-    if (!html) throw unbuilt();
-    return new Response(html, { status: 200, headers: PAGE_HEADERS });
+    return servePage(webDir, 'dashboard');
   });
 
   app.get('/web/assets/:file', async (c: Context) => {

@@ -2,7 +2,7 @@
 // talks to the HTTP API only, through the SDK, with the token in the Authorization header; it
 // follows the room's event stream and re-reads on each change instead of polling.
 import { AgentSyncClient, isAgentSyncError } from '../../client/index.js';
-import { byId, clear, el, json } from './dom.js';
+import { byId, clear, el, json } from '../shared/dom.js';
 import { actionsPanel, agentsPanel, auditPanel, counts, messagesPanel, statePanel, viewsPanel, type PanelId, type Snapshot } from './panels.js';
 import './style.css';
 

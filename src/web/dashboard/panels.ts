@@ -1,6 +1,6 @@
 // The dashboard's panels: each turns one snapshot of the room into DOM.
 import type { Context, Poll } from '../../protocol/wire/reads.js';
-import { ago, el, json } from './dom.js';
+import { ago, el, json } from '../shared/dom.js';
 
 export interface Snapshot {
   poll: Poll;
