@@ -5,7 +5,7 @@ import type { InvokeResult, RegistrationResult } from '../protocol/wire/invoke.j
 import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
-import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, TokenGrant, TokenList } from '../protocol/wire/identity.js';
+import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, SessionInfo, TokenGrant, TokenList } from '../protocol/wire/identity.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -122,6 +122,11 @@ export class AgentSyncClient {
   }
 
   // ---- identity (D18–D22) ----
+
+  /** Who the passkey session cookie signs in (pages on this server's origin); 401 when signed out. */
+  sessionInfo(): Promise<SessionInfo> {
+    return this.transport.request('GET', '/auth/session', { idempotent: true });
+  }
 
   /** Mint a scoped token (needs a passkey session or a token with tokens:manage; never wider than the caller's). */
   mintToken(body: { scope: string; label?: string; expires_in?: number; with_refresh?: boolean }): Promise<MintedToken> {

@@ -57,7 +57,7 @@ function operation(route: RouteSpec): JsonSchema {
   responses['5XX'] = error;
   const op: JsonSchema = { operationId: route.operationId, summary: route.summary, tags: [route.tag], parameters: parameters(route), responses };
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: inline(route.body, 'input') } } };
-  op.security = route.access === 'public' ? [] : route.access === 'local_or_token' ? [{}, { bearer: [] }] : [{ bearer: [] }];
+  op.security = route.access === 'public' ? [] : route.access === 'local_or_token' ? [{}, { bearer: [] }] : route.access === 'session' ? [{ session: [] }] : route.access === 'token_manager' ? [{ bearer: [] }, { session: [] }] : [{ bearer: [] }];
   return op;
 }
 
@@ -72,7 +72,10 @@ export function openApiDocument(info: { version: string; serverUrl?: string }): 
     paths,
     components: {
       schemas: components(),
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'room_, view_ or as_ token (tok_ scoped tokens later)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'a scoped tok_ token, or a room_, view_ or as_ token' },
+        session: { type: 'apiKey', in: 'cookie', name: 'sync_session', description: 'the passkey session cookie set by signing in on this server\'s pages (HttpOnly)' },
+      },
     },
   };
 }

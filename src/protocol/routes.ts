@@ -10,7 +10,7 @@ import { JsonRpcBody, JsonRpcMessage } from './wire/mcp.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
 import {
-  ClaimBody, Claimed, DeviceStart, DeviceStartBody, DeviceTokenBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken,
+  ClaimBody, Claimed, DeviceStart, DeviceStartBody, DeviceTokenBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken, SessionInfo,
   RefreshBody, RevokedToken, TokenGrant, TokenList,
 } from './wire/identity.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
@@ -18,7 +18,7 @@ import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, Room
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
 
 /** Who may call a route: nobody in particular, a member of the room, or its admin. */
-export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token';
+export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token' | 'session';
 
 export interface RouteSpec {
   readonly method: Method;
@@ -71,6 +71,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'patch', path: '/tokens/{token}', operationId: 'patchToken', summary: "Change a token's scope (within the caller's own).", tag: 'tokens', access: 'token_manager', pathParams: ['token'], body: PatchTokenBody, responses: { 200: PatchedToken } },
   { method: 'delete', path: '/tokens/{token}', operationId: 'revokeToken', summary: 'Revoke a token (and its refresh token).', tag: 'tokens', access: 'token_manager', pathParams: ['token'], responses: { 200: RevokedToken } },
   { method: 'post', path: '/tokens/refresh', operationId: 'refreshToken', summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes its family.', tag: 'tokens', access: 'public', body: RefreshBody, responses: { 200: TokenGrant } },
+  { method: 'get', path: '/auth/session', operationId: 'sessionInfo', summary: 'Who the passkey session cookie signs in (401 authentication_required without one); pages ask it first.', tag: 'auth', access: 'session', responses: { 200: SessionInfo } },
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },

@@ -4,6 +4,7 @@ import { AgentSyncClient, isAgentSyncError } from '../../src/client/index.js';
 import { serveInProcess } from '../support/in-process-server.js';
 import { closeAdmin, DATABASE_URL, freshSchema, postgresForTests } from '../support/postgres.js';
 import { removeDir, tempDataDir } from '../support/server-process.js';
+import { signedInSession } from '../support/sessions.js';
 
 const pg = await postgresForTests();
 const cleanups: Array<() => Promise<void>> = [];
@@ -56,5 +57,20 @@ for (const backend of BACKENDS) describe.skipIf(backend.skip)(`client SDK: ident
     expect(await manager.invite('lab', { username: 'bob', role: 'observer' })).toEqual({ invited: true, username: 'bob', room: 'lab', role: 'observer' });
     expect(await manager.claimRoom('old', legacy.token)).toEqual({ claimed: true, room: 'old', role: 'owner' });
     expect((await manager.context('old')).state).toBeDefined();
+  });
+
+  it('GET /auth/session names the signed-in user, and answers 401 when signed out, expired or signed out', async () => {
+    const served = await serveInProcess(await backend.args());
+    cleanups.push(() => served.close());
+    const session = await signedInSession(served.app, 'cleo');
+    const signedOut = await fetch(`${served.url}/auth/session`);
+    expect(signedOut.status).toBe(401);
+    expect(((await signedOut.json()) as { error: string }).error).toBe('authentication_required');
+    expect((await fetch(`${served.url}/auth/session`, { headers: { cookie: 'sync_session=sess_forged' } })).status).toBe(401);
+    const info = (await (await fetch(`${served.url}/auth/session`, { headers: { cookie: session.cookie } })).json()) as { user: unknown; expires_at: string };
+    expect(info.user).toEqual({ id: session.userId, username: 'cleo', created_at: expect.any(String) });
+    expect(Date.parse(info.expires_at)).toBeGreaterThan(Date.now());
+    await served.app.identity.endSession(session.secret);
+    expect((await fetch(`${served.url}/auth/session`, { headers: { cookie: session.cookie } })).status).toBe(401);
   });
 });

@@ -176,6 +176,14 @@ export class IdentityService {
     return { kind: 'session', userId: row.userId };
   }
 
+  /** Who a session signs in, for pages (`GET /auth/session`). */
+  async sessionInfo(sessionSecret: string): Promise<{ user: { id: string; username: string; created_at: string }; expires_at: string }> {
+    const { userId } = await this.sessionPrincipal(sessionSecret);
+    const row = (await this.deps.store.session(this.deps.credentials.hash(sessionSecret)))!;
+    const user = await this.user(userId);
+    return { user: { id: user.id, username: user.username, created_at: iso(user.createdAt)! }, expires_at: iso(row.expiresAt)! };
+  }
+
   /** Start a passkey session for a user (for the web half): the secret goes in an HttpOnly cookie. */
   async startSession(userId: string, kind: 'user' | 'recovery' = 'user'): Promise<{ secret: string; expiresAt: number }> {
     const minted = this.deps.credentials.mint('sess_');

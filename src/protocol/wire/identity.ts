@@ -91,3 +91,9 @@ export type Invited = z.infer<typeof Invited>;
 export const ClaimBody = z.strictObject({ room_token: z.string().startsWith('room_').describe("the room's admin token, proof of control") }).meta({ id: 'ClaimBody' });
 export const Claimed = z.strictObject({ claimed: z.literal(true), room: Id, role: z.literal('owner') }).meta({ id: 'Claimed' });
 export type Claimed = z.infer<typeof Claimed>;
+
+export const SessionInfo = z.strictObject({
+  user: z.strictObject({ id: z.string(), username: z.string(), created_at: Timestamp }),
+  expires_at: Timestamp.describe('when the session ends unless renewed by signing in again'),
+}).meta({ id: 'SessionInfo' });
+export type SessionInfo = z.infer<typeof SessionInfo>;

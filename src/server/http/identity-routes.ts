@@ -107,6 +107,12 @@ export function registerIdentityRoutes(app: Hono, { identity, auth, session }: I
     return send(c, 200, await identity.revoke(await manager(c), id));
   });
 
+  app.get('/auth/session', async (c) => {
+    const signedIn = await session(c);
+    if (!signedIn || signedIn.kind !== 'session') throw new SyncError('authentication_required', 'Not signed in: sign in with a passkey on this server\'s pages.');
+    return send(c, 200, await identity.sessionInfo(getCookie(c, SESSION_COOKIE)!));
+  });
+
   app.post('/auth/device', limited(identity, 'device_start'), async (c) => send(c, 200, await identity.startDevice(await grantBody(c))));
   app.post('/auth/device/token', limited(identity, 'device_token'), async (c) => send(c, 200, await identity.pollDevice(await grantBody(c))));
 
