@@ -1,24 +1,28 @@
-// The request body limit (D23): 413 payload_too_large that leaves the connection usable (an over-limit
-// stream is drained, up to a bound, before the answer; a body refused on its Content-Length closes).
+// The request body limit (D23): 413 payload_too_large that leaves the connection usable: an over-limit
+// body, declared or streamed, is drained up to a bound before the answer, so the client can finish
+// sending and read the 413 (closing on a client still writing makes it see EPIPE instead). Past the
+// bound the answer closes the connection.
 import type { Context, MiddlewareHandler } from 'hono';
 import { SyncError } from '../../core/errors.js';
 import { sendError } from './respond.js';
 
 /** How much of an over-limit streamed body is read and discarded before giving up on the connection. */
-export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** A body read to at most `limit` bytes, or why it was refused (`close`: the connection can't be reused). */
 export type BoundedBody = { bytes: Uint8Array | null } | { tooLarge: true; close: boolean };
 
 /**
- * Read the request body up to `limit` bytes. A declared oversize is refused unread; a streamed one
- * is drained up to DRAIN_LIMIT_BYTES past the limit, so the connection stays usable, then given up.
+ * Read the request body up to `limit` bytes. An oversize body is drained up to DRAIN_LIMIT_BYTES past
+ * the limit, so the connection stays usable, then given up; one declared larger than that is refused unread.
  * `bytes: null` when there is no body; with a declared length within the limit the body is left unread.
  */
 export async function readBounded(c: Context, limit: number): Promise<BoundedBody | { declaredWithin: true }> {
   const declared = c.req.header('content-length');
   if (declared !== undefined && !c.req.header('transfer-encoding')) {
-    return Number(declared) > limit ? { tooLarge: true, close: true } : { declaredWithin: true };
+    const size = Number(declared);
+    if (size <= limit) return { declaredWithin: true };
+    if (size > limit + DRAIN_LIMIT_BYTES) return { tooLarge: true, close: true };
   }
   const body = c.req.raw.body;
   if (!body) return { bytes: null };
