@@ -1,14 +1,16 @@
 // Names that are also Object.prototype members (`constructor`, `toString`, …) against a real
-// server (SQLite): as agent ids, state keys, view ids, action ids, help keys and param names they
-// behave like any other name, in CEL and in every lookup; `__proto__` is refused at the door.
+// server (SQLite, or PostgreSQL on the PostgreSQL pass): as agent ids, state keys, view ids,
+// action ids, help keys and param names they behave like any other name, in CEL and in every
+// lookup; `__proto__` is refused at the door.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectD2, expectStillServing } from '../support/bad-input.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { TEST_STORE } from '../support/test-store.js';
 
 const NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
 
-describe('names that are Object.prototype members (real server, SQLite)', () => {
+describe(`names that are Object.prototype members (real server, ${TEST_STORE})`, () => {
   let server: ServerProcess;
   let anon: TestClient;
   let admin: TestClient;

@@ -1,14 +1,16 @@
-// Bad writes against a real server (SQLite): reserved scopes at registration and through
-// templated scopes, and all-or-nothing invocations and registrations (D8, D11), across a restart.
+// Bad writes against a real server (SQLite, or PostgreSQL on the PostgreSQL pass): reserved
+// scopes at registration and through templated scopes, and all-or-nothing invocations and
+// registrations (D8, D11), across a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../src/protocol/error-codes.js';
 import { expectD2, expectStillServing, roomSnapshot } from '../support/bad-input.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { TEST_STORE } from '../support/test-store.js';
 
 const RESERVED = ['_actions', '_views', '_agents', '_messages', '_audit', '_config'];
 
-describe('bad writes (real server, SQLite)', () => {
+describe(`bad writes (real server, ${TEST_STORE})`, () => {
   let server: ServerProcess;
   let anon: TestClient;
   let admin: TestClient;

@@ -1,16 +1,18 @@
-// Bad input against a real server (SQLite, --body-limit 2048): malformed and mistyped JSON,
-// oversized bodies, invalid ids, CEL errors and runaway expressions. Each is a clear D2 4xx.
+// Bad input against a real server (--body-limit 2048; SQLite, or PostgreSQL on the PostgreSQL
+// pass): malformed and mistyped JSON, oversized bodies, invalid ids, CEL errors and runaway
+// expressions. Each is a clear D2 4xx.
 import { connect as connectSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectD2, expectStillServing } from '../support/bad-input.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { TEST_STORE } from '../support/test-store.js';
 
 const LIMIT = 2048;
 const HUNDRED = `[${Array.from({ length: 100 }, (_, i) => i).join(',')}]`;
 const RUNAWAY = `${HUNDRED}.all(x, ${HUNDRED}.all(y, ${HUNDRED}.all(z, x + y + z >= 0)))`;
 
-describe('bad input (real server, SQLite)', () => {
+describe(`bad input (real server, ${TEST_STORE})`, () => {
   let server: ServerProcess;
   let anon: TestClient;
   let admin: TestClient;

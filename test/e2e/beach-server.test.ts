@@ -1,11 +1,13 @@
-// The beach over a real server process on SQLite: concurrent appends, registrations and writes to
-// one block all land; hostile input gets a clear 4xx and the server keeps serving; blocks and
-// their locks survive a restart, because the lock salt follows PUBLIC_URL, not the listen port.
+// The beach over a real server process (SQLite, or PostgreSQL on the PostgreSQL pass): concurrent
+// appends, registrations and writes to one block all land; hostile input gets a clear 4xx and the
+// server keeps serving; blocks and their locks survive a restart, because the lock salt follows
+// PUBLIC_URL, not the listen port.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BeachClient } from '../support/beach-client.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
+import { TEST_STORE } from '../support/test-store.js';
 
 const LIMIT = 8192;
 const PUBLIC_URL = 'http://beach.test:9999';
@@ -15,7 +17,7 @@ const serverArgs = (publicUrl = PUBLIC_URL) => ['--body-limit', String(LIMIT), '
 const leaves = (node: unknown): string[] =>
   typeof node === 'string' ? [node] : typeof node === 'object' && node !== null ? Object.values(node).flatMap(leaves) : [];
 
-describe('the beach on a real server (SQLite)', () => {
+describe(`the beach on a real server (${TEST_STORE})`, () => {
   let server: ServerProcess;
   let beach: BeachClient;
 
@@ -154,7 +156,7 @@ describe('the beach on a real server (SQLite)', () => {
   });
 });
 
-describe('blocks survive a restart (SQLite)', () => {
+describe(`blocks survive a restart (${TEST_STORE})`, () => {
   it('keeps blocks and locks; the lock salt follows PUBLIC_URL across a new listen port', async () => {
     let server = await startServer({ args: serverArgs() });
     const dataDir = server.dataDir;

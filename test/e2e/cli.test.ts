@@ -3,13 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from '../support/cli.js';
 import { useServer } from '../support/server-process.js';
+import { itOnSqlite, STORE_FREE } from '../support/test-store.js';
 
 const server = useServer();
 
 const COMMANDS = ['serve', 'rooms', 'create', 'join', 'context', 'invoke', 'wait', 'tail', 'eval'];
 
 describe('agent-sync CLI', () => {
-  it('prints --version and --help, and help for every command', async () => {
+  itOnSqlite('prints --version and --help, and help for every command', STORE_FREE, async () => {
     const version = await cli(['--version']);
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);

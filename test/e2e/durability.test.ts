@@ -1,9 +1,10 @@
-// D24: an invocation acknowledged to a client survives kill -9 of the server (SQLite, WAL).
+// D24: an invocation acknowledged to a client survives kill -9 of the server (SQLite in WAL mode,
+// or PostgreSQL on the PostgreSQL pass).
 import { describe, expect, it } from 'vitest';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer } from '../support/server-process.js';
 
-describe('durability (real server, SQLite)', () => {
+describe('durability (real server)', () => {
   it('keeps every acknowledged invocation across kill -9', async () => {
     let server = await startServer();
     try {

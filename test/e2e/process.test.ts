@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/http-client.js';
 import { readSse } from '../support/sse.js';
 import { removeDir, runServerToExit, startServer, tempDataDir, type ServerProcess } from '../support/server-process.js';
+import { itOnSqlite, STORE_FREE } from '../support/test-store.js';
 
 async function until(check: () => boolean | Promise<boolean>, attempts = 400): Promise<void> {
   for (let i = 0; i < attempts; i++) {
@@ -30,7 +31,7 @@ describe('the server process', () => {
     return d;
   };
 
-  it('answers --help and --version and exits 0', async () => {
+  itOnSqlite('answers --help and --version and exits 0', STORE_FREE, async () => {
     const help = await runServerToExit(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: agent-sync/);
@@ -40,7 +41,7 @@ describe('the server process', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('says in one line that the port is in use, and exits non-zero', async () => {
+  itOnSqlite('says in one line that the port is in use, and exits non-zero', STORE_FREE, async () => {
     const first = await startServer({ dataDir: dir() });
     servers.push(first);
     const port = new URL(first.url).port;
@@ -49,7 +50,7 @@ describe('the server process', () => {
     expect(second.stderr).toBe(`agent-sync: port ${port} is already in use (set --port or PORT)\n`);
   });
 
-  it('names a corrupt database file and what to do, without a stack trace', async () => {
+  itOnSqlite('names a corrupt database file and what to do, without a stack trace', 'a corrupt SQLite file', async () => {
     const data = dir();
     writeFileSync(join(data, 'agent-sync.db'), 'this is not a database, it is a text file '.repeat(200));
     const run = await runServerToExit(['--port', '0', '--data-dir', data]);
@@ -61,7 +62,7 @@ describe('the server process', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('logs each request at info (method, path, status, duration) and none at warn', async () => {
+  itOnSqlite('logs each request at info (method, path, status, duration) and none at warn', STORE_FREE, async () => {
     const loud = await startServer({ dataDir: dir(), env: { LOG_LEVEL: 'info' } });
     servers.push(loud);
     await fetch(`${loud.url}/rooms/nope/context`);
@@ -77,7 +78,7 @@ describe('the server process', () => {
     expect(quiet.output()).not.toContain('"msg":"request"');
   });
 
-  it('says at start-up what a server on a non-loopback host needs', async () => {
+  itOnSqlite('says at start-up what a server on a non-loopback host needs', STORE_FREE, async () => {
     const exposed = await startServer({ dataDir: dir(), args: ['--host', '0.0.0.0'] });
     servers.push(exposed);
     await until(() => exposed.output().includes('open_join'));
@@ -115,7 +116,7 @@ describe('the server process', () => {
 });
 
 describe('npm start', () => {
-  it('runs the built server, and SIGTERM to npm stops it and frees the port', async () => {
+  itOnSqlite('runs the built server, and SIGTERM to npm stops it and frees the port', STORE_FREE, async () => {
     const data = tempDataDir();
     try {
       const { spawn } = await import('node:child_process');

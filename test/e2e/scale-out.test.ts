@@ -1,7 +1,9 @@
 // Two real server processes on one PostgreSQL (issue 9, must-show 1 and 2): every commit made
 // through one reaches the other's waits, streams, caches and timers through the change feed.
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TestClient } from '../support/http-client.js';
+import { connectMcp } from '../support/mcp.js';
 import { adminQuery, closeAdmin, DATABASE_URL, freshSchema, postgresForTests, type TestSchema } from '../support/postgres.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
 import { readSse, type SseEvent } from '../support/sse.js';
@@ -120,6 +122,39 @@ describe.skipIf(!available)('two server processes on one PostgreSQL', () => {
     // Exactly the log's invocations of tick, none missing.
     const logged = await adminQuery<{ seq: string }>(`SELECT seq FROM ${schema!.name}.log WHERE room_id = 'r' AND action = 'tick' AND ok = 1 AND kind = 'invoke' ORDER BY seq`);
     expect(logged.map((r) => Number(r.seq))).toEqual(seqs);
+  });
+
+  it('notifies an MCP resource subscription on one process of each commit made through the other (issue 11)', async () => {
+    const { a, admin, onB } = await pair();
+    const mcp = await connectMcp(a.url, admin);
+    try {
+      const updates: string[] = [];
+      let heard: () => void = () => {};
+      mcp.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+        updates.push(n.params.uri);
+        heard();
+      });
+      const next = () => new Promise<void>((resolve) => (heard = resolve));
+      await mcp.client.subscribeResource({ uri: 'sync://rooms/r/context' });
+      // One more request, so the client has opened the stream that carries notifications.
+      await mcp.client.ping();
+      let update = next();
+      expect((await onB.invoke('r', '_send_message', { body: 'from B' })).status).toBe(200);
+      await update;
+      expect(updates).toEqual(['sync://rooms/r/context']);
+      // Each commit is heard, not only the first: a second one through B brings a second update.
+      update = next();
+      expect((await onB.invoke('r', '_register_action', { id: 'go', writes: [{ key: 'go', value: true }] })).status).toBe(201);
+      await update;
+      expect(updates).toEqual(['sync://rooms/r/context', 'sync://rooms/r/context']);
+      // What A's resource shows is the other process's commits.
+      const read = await mcp.client.readResource({ uri: 'sync://rooms/r/context' });
+      const body = JSON.parse((read.contents[0] as { text: string }).text);
+      expect(JSON.stringify(body.context.messages)).toContain('from B');
+      expect(Object.keys(body.context.actions)).toContain('go');
+    } finally {
+      await mcp.close();
+    }
   });
 
   it('gives exactly one winner of 40 concurrent claims spread over both', async () => {

@@ -66,4 +66,5 @@ export async function closeAdmin(): Promise<void> {
   await sql?.end({ timeout: 5 });
 }
 
-const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+/** The URL without its password. */
+export const redact = (url: string): string => url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');

@@ -1,5 +1,9 @@
-// Start a real agent-sync server process on a free port for black-box tests.
+// Start a real agent-sync server process on a free port for black-box tests. Its store is the
+// data directory's SQLite file, or with TEST_STORE=postgres the directory's PostgreSQL schema
+// (test-store.ts); an explicit DATABASE_URL in `env` wins over both.
 import { afterAll, beforeAll } from 'vitest';
+import { closeAdmin } from './postgres.js';
+import { dropStoreOf, onPostgres, storeEnv } from './test-store.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,10 +28,11 @@ export function tempDataDir(): string {
 
 export async function startServer(options: { dataDir?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? tempDataDir();
+  const store = options.env?.DATABASE_URL === undefined ? await storeEnv(dataDir) : {};
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server/main.ts'), '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])], {
     cwd: ROOT,
     // DATABASE_URL from the developer's shell would move every test server into one shared database.
-    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.env },
+    env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...store, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -80,9 +85,15 @@ export async function runServerToExit(args: string[], env: Record<string, string
   return { code, stdout, stderr };
 }
 
-export function removeDir(dir: string): void {
+/** Remove a data directory and, on the PostgreSQL pass, drop its schema (stop its servers first). */
+export async function removeDir(dir: string): Promise<void> {
+  const dropped = dropStoreOf(dir);
   rmSync(dir, { recursive: true, force: true });
+  await dropped;
 }
+
+// The schemas' administrator connection must not outlive a test file.
+if (onPostgres) afterAll(closeAdmin);
 
 /**
  * One real server for the tests of a file (or describe block): started before them, stopped and
@@ -96,7 +107,7 @@ export function useServer(options: Parameters<typeof startServer>[0] = {}): () =
   afterAll(async () => {
     if (!server) return;
     await server.stop();
-    removeDir(server.dataDir);
+    await removeDir(server.dataDir);
   });
   return () => {
     if (!server) throw new Error('the server has not started');
