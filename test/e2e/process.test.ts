@@ -50,7 +50,7 @@ describe('the server process', () => {
     expect(second.stderr).toBe(`agent-sync: port ${port} is already in use (set --port or PORT)\n`);
   });
 
-  itOnSqlite('names a corrupt database file and what to do, without a stack trace', 'a corrupt SQLite file', async () => {
+  itOnSqlite('names a corrupt database file and what to do, without a stack trace', 'the file it corrupts is the SQLite database', async () => {
     const data = dir();
     writeFileSync(join(data, 'agent-sync.db'), 'this is not a database, it is a text file '.repeat(200));
     const run = await runServerToExit(['--port', '0', '--data-dir', data]);

@@ -54,13 +54,13 @@ export async function dropStoreOf(dataDir: string): Promise<void> {
 }
 
 /** The reason given for a test of the process itself, which the store cannot change. */
-export const STORE_FREE = 'does not depend on the store; the SQLite pass covers it';
+export const STORE_FREE = 'does not depend on the store';
 
 /**
  * A test that only means something on SQLite (it looks at the database file, or at behaviour
  * only the embedded store has). On the PostgreSQL pass it is reported skipped, with the reason.
  */
 export function itOnSqlite(name: string, why: string, fn: (ctx: TestContext) => Promise<void> | void, timeout?: number): void {
-  if (onPostgres) it(name, (ctx) => ctx.skip(`SQLite only: ${why}`));
+  if (onPostgres) it(name, (ctx) => ctx.skip(`SQLite pass only: ${why}`));
   else it(name, fn, timeout);
 }
