@@ -24,8 +24,46 @@ export interface PasskeyRecord {
   transports: string[];
   deviceType: string | null;
   backedUp: boolean;
+  /** A label the user gave it (or null). */
+  name: string | null;
   createdAt: number;
   lastUsedAt: number | null;
+}
+
+export type ChallengeKind = 'registration' | 'authentication' | 'recovery-registration';
+
+/**
+ * A WebAuthn challenge the server issued, kept until one verify attempt takes it (single use) or
+ * it expires. A registration challenge carries the user it was issued for: a new account's
+ * (not yet created) id and username, or the signed-in (or recovering) user's.
+ */
+export interface ChallengeRecord {
+  id: string;
+  kind: ChallengeKind;
+  /** base64url, as sent in the options. */
+  challenge: string;
+  userId: string | null;
+  username: string | null;
+  /** Whether a registration creates the account (false: a passkey for an existing user). */
+  newUser: boolean;
+  /** The hash of the session the challenge was issued to (adding a passkey, recovery), or null. */
+  sessionHash: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A recovery code (`recover_…`): only its hash is stored. */
+export interface RecoveryCodeRecord {
+  id: string;
+  userId: string;
+  hash: string;
+  /** 0..max-1: at most one row per (user, slot), so the live-code limit holds under races. */
+  slot: number;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+  /** The recovery session the code was last exchanged for (hash): only that session may use it. */
+  sessionHash: string | null;
 }
 
 export type SessionKind = 'user' | 'recovery';
@@ -110,6 +148,25 @@ export interface IdentityStore {
   touchPasskey(id: string, counter: number, at: number): Promise<void>;
   removePasskey(userId: string, id: string): Promise<boolean>;
 
+  // WebAuthn challenges
+  createChallenge(challenge: ChallengeRecord): Promise<void>;
+  /** Remove and return a challenge (single use: a second take of the same id gets null). */
+  takeChallenge(id: string): Promise<ChallengeRecord | null>;
+
+  // recovery codes
+  /** Insert a code in its (user, slot); false when that slot is taken. */
+  addRecoveryCode(code: RecoveryCodeRecord): Promise<boolean>;
+  recoveryCodesOf(userId: string): Promise<RecoveryCodeRecord[]>;
+  recoveryCodeByHash(hash: string): Promise<RecoveryCodeRecord | null>;
+  /** Delete one of a user's codes; false when it is not theirs or unknown. */
+  removeRecoveryCode(userId: string, id: string): Promise<boolean>;
+  /** Drop a user's used or expired codes (freeing their slots). */
+  dropDeadRecoveryCodes(userId: string, at: number): Promise<void>;
+  /** Bind a live, unused code to a recovery session; false when it is used or gone. */
+  bindRecoveryCode(id: string, sessionHash: string): Promise<boolean>;
+  /** Mark the code bound to this session used, once, if unexpired at `at`; the code, or null. */
+  useRecoveryCode(sessionHash: string, at: number): Promise<RecoveryCodeRecord | null>;
+
   // sessions
   createSession(session: SessionRecord): Promise<void>;
   session(hash: string): Promise<SessionRecord | null>;
@@ -164,7 +221,7 @@ export interface IdentityStore {
   // rate limits, shared by every process on the store
   /** Count one hit of `key` in the fixed window containing `at`; returns the count so far. */
   hit(key: string, windowMs: number, at: number): Promise<number>;
-  /** Drop expired sessions, device codes and rate-limit windows older than `before`. */
+  /** Drop expired sessions, challenges, device codes, recovery codes and rate-limit windows older than `before`. */
   purge(before: number): Promise<void>;
 
   close(): Promise<void>;

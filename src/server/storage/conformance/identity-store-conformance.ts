@@ -2,6 +2,7 @@
 // each test on a fresh, empty store. Test support: imports vitest, never imported by the server.
 import { describe, expect, it } from 'vitest';
 import { perTestStore } from './per-test-store.js';
+import { passkeyCeremonyCases } from './passkey-cases.js';
 import type { DeviceCodeRecord, IdentityStore, TokenRecord } from '../../../core/ports/identity-store.js';
 
 export interface IdentityStoreFactory {
@@ -9,7 +10,7 @@ export interface IdentityStoreFactory {
   create(): Promise<{ store: IdentityStore; cleanup(): Promise<void> }>;
 }
 
-const T0 = Date.parse('2026-01-01T00:00:00Z');
+export const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 export function tokenRow(over: Partial<TokenRecord> & { id: string }): TokenRecord {
   return {
@@ -46,10 +47,11 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
     });
 
     it('passkeys: add once, list per user, counter updates, removal only by the owner', async () => {
-      const pk = { id: 'cred-1', userId: 'u1', publicKey: 'pk', counter: 0, transports: ['internal', 'hybrid'], deviceType: 'multiDevice', backedUp: true, createdAt: T0, lastUsedAt: null };
+      const pk = { id: 'cred-1', userId: 'u1', publicKey: 'pk', counter: 0, transports: ['internal', 'hybrid'], deviceType: 'multiDevice', backedUp: true, name: 'laptop', createdAt: T0, lastUsedAt: null };
       expect(await s().addPasskey(pk)).toBe(true);
       expect(await s().addPasskey({ ...pk, userId: 'u2' })).toBe(false);
-      await s().addPasskey({ ...pk, id: 'cred-2', backedUp: false, transports: [], deviceType: null, createdAt: T0 + 1 });
+      await s().addPasskey({ ...pk, id: 'cred-2', backedUp: false, transports: [], deviceType: null, name: null, createdAt: T0 + 1 });
+      expect((await s().passkey('cred-2'))?.name).toBeNull();
       expect(await s().passkey('cred-1')).toEqual(pk);
       await s().touchPasskey('cred-1', 7, T0 + 5);
       expect(await s().passkey('cred-1')).toMatchObject({ counter: 7, lastUsedAt: T0 + 5 });
@@ -173,5 +175,7 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
       await s().purge(T0 + 10 * 60_000);
       expect(await s().hit('ip:1', 60_000, T0 + 10)).toBe(1);
     });
+
+    passkeyCeremonyCases(s);
   });
 }

@@ -87,6 +87,39 @@ CREATE TABLE rate_limits (
 );
 `;
 
-export const SQLITE_IDENTITY_MIGRATIONS: readonly string[] = [ddl('', 'integer')];
+// Passkey ceremonies and recovery: challenges kept server-side (single use, bound to the user they
+// were issued for), recovery codes by hash in at most `slot`-many rows per user, passkey names.
+const passkeysDdl = (collate: string, bigint: string) => `
+ALTER TABLE passkeys ADD COLUMN name text;
+CREATE TABLE webauthn_challenges (
+  id text PRIMARY KEY,
+  kind text NOT NULL,
+  challenge text NOT NULL,
+  user_id text${collate},
+  username text${collate},
+  new_user smallint NOT NULL,
+  session_hash text,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL
+);
+CREATE INDEX webauthn_challenges_expiry ON webauthn_challenges (expires_at);
+CREATE TABLE recovery_codes (
+  id text PRIMARY KEY,
+  user_id text${collate} NOT NULL,
+  hash text NOT NULL UNIQUE,
+  slot integer NOT NULL,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  used_at ${bigint},
+  session_hash text,
+  UNIQUE (user_id, slot)
+);
+CREATE INDEX recovery_codes_session ON recovery_codes (session_hash);
+`;
 
-export const POSTGRES_IDENTITY_MIGRATIONS = [{ version: 1, name: 'identity: users, passkeys, sessions, tokens, device codes, roles, rate limits', sql: ddl(' COLLATE "C"', 'bigint') }];
+export const SQLITE_IDENTITY_MIGRATIONS: readonly string[] = [ddl('', 'integer'), passkeysDdl('', 'integer')];
+
+export const POSTGRES_IDENTITY_MIGRATIONS = [
+  { version: 1, name: 'identity: users, passkeys, sessions, tokens, device codes, roles, rate limits', sql: ddl(' COLLATE "C"', 'bigint') },
+  { version: 2, name: 'identity: WebAuthn challenges, recovery codes, passkey names', sql: passkeysDdl(' COLLATE "C"', 'bigint') },
+];

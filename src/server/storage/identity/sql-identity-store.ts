@@ -4,7 +4,7 @@
 // (a refresh token's use, a device code's approval and consumption) are conditional updates
 // whose row count says whether this caller won.
 import type {
-  DeviceCodeRecord, DeviceStatus, IdentityStore, PasskeyRecord, RoomRole, SessionKind, SessionRecord, TokenKind, TokenRecord, UserRecord,
+  ChallengeKind, ChallengeRecord, DeviceCodeRecord, DeviceStatus, IdentityStore, PasskeyRecord, RecoveryCodeRecord, RoomRole, SessionKind, SessionRecord, TokenKind, TokenRecord, UserRecord,
 } from '../../../core/ports/identity-store.js';
 import type { Role } from '../../../core/identity/access.js';
 
@@ -26,7 +26,16 @@ const user = (r: Row): UserRecord => ({ id: String(r.id), username: String(r.use
 const passkey = (r: Row): PasskeyRecord => ({
   id: String(r.id), userId: String(r.user_id), publicKey: String(r.public_key), counter: num(r.counter),
   transports: JSON.parse(String(r.transports)) as string[], deviceType: strOrNull(r.device_type), backedUp: num(r.backed_up) === 1,
-  createdAt: num(r.created_at), lastUsedAt: numOrNull(r.last_used_at),
+  name: strOrNull(r.name), createdAt: num(r.created_at), lastUsedAt: numOrNull(r.last_used_at),
+});
+const challenge = (r: Row): ChallengeRecord => ({
+  id: String(r.id), kind: String(r.kind) as ChallengeKind, challenge: String(r.challenge), userId: strOrNull(r.user_id),
+  username: strOrNull(r.username), newUser: num(r.new_user) === 1, sessionHash: strOrNull(r.session_hash),
+  createdAt: num(r.created_at), expiresAt: num(r.expires_at),
+});
+const recoveryCode = (r: Row): RecoveryCodeRecord => ({
+  id: String(r.id), userId: String(r.user_id), hash: String(r.hash), slot: num(r.slot), createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at), usedAt: numOrNull(r.used_at), sessionHash: strOrNull(r.session_hash),
 });
 const session = (r: Row): SessionRecord => ({
   hash: String(r.hash), userId: String(r.user_id), kind: String(r.kind) as SessionKind, createdAt: num(r.created_at),
@@ -77,9 +86,9 @@ export class SqlIdentityStore implements IdentityStore {
 
   async addPasskey(p: PasskeyRecord) {
     const n = await this.db.run(
-      `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, created_at, last_used_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-      [p.id, p.userId, p.publicKey, p.counter, JSON.stringify(p.transports), p.deviceType, p.backedUp ? 1 : 0, p.createdAt, p.lastUsedAt],
+      `INSERT INTO passkeys (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at, last_used_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+      [p.id, p.userId, p.publicKey, p.counter, JSON.stringify(p.transports), p.deviceType, p.backedUp ? 1 : 0, p.name, p.createdAt, p.lastUsedAt],
     );
     return n === 1;
   }
@@ -94,6 +103,48 @@ export class SqlIdentityStore implements IdentityStore {
   }
   async removePasskey(userId: string, id: string) {
     return (await this.db.run('DELETE FROM passkeys WHERE id = $1 AND user_id = $2', [id, userId])) === 1;
+  }
+
+  async createChallenge(c: ChallengeRecord) {
+    await this.db.run(
+      `INSERT INTO webauthn_challenges (id, kind, challenge, user_id, username, new_user, session_hash, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [c.id, c.kind, c.challenge, c.userId, c.username, c.newUser ? 1 : 0, c.sessionHash, c.createdAt, c.expiresAt],
+    );
+  }
+  takeChallenge(id: string) {
+    return this.one('DELETE FROM webauthn_challenges WHERE id = $1 RETURNING *', [id], challenge);
+  }
+
+  async addRecoveryCode(c: RecoveryCodeRecord) {
+    const n = await this.db.run(
+      `INSERT INTO recovery_codes (id, user_id, hash, slot, created_at, expires_at, used_at, session_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+      [c.id, c.userId, c.hash, c.slot, c.createdAt, c.expiresAt, c.usedAt, c.sessionHash],
+    );
+    return n === 1;
+  }
+  async recoveryCodesOf(userId: string) {
+    return (await this.db.all<Row>('SELECT * FROM recovery_codes WHERE user_id = $1 ORDER BY created_at, id', [userId])).map(recoveryCode);
+  }
+  recoveryCodeByHash(hash: string) {
+    return this.one('SELECT * FROM recovery_codes WHERE hash = $1', [hash], recoveryCode);
+  }
+  async removeRecoveryCode(userId: string, id: string) {
+    return (await this.db.run('DELETE FROM recovery_codes WHERE id = $1 AND user_id = $2', [id, userId])) === 1;
+  }
+  async dropDeadRecoveryCodes(userId: string, at: number) {
+    await this.db.run('DELETE FROM recovery_codes WHERE user_id = $1 AND (used_at IS NOT NULL OR expires_at <= $2)', [userId, at]);
+  }
+  async bindRecoveryCode(id: string, sessionHash: string) {
+    return (await this.db.run('UPDATE recovery_codes SET session_hash = $2 WHERE id = $1 AND used_at IS NULL', [id, sessionHash])) === 1;
+  }
+  useRecoveryCode(sessionHash: string, at: number) {
+    return this.one(
+      'UPDATE recovery_codes SET used_at = $2 WHERE session_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING *',
+      [sessionHash, at],
+      recoveryCode,
+    );
   }
 
   async createSession(s: SessionRecord) {
@@ -225,6 +276,8 @@ export class SqlIdentityStore implements IdentityStore {
   async purge(before: number) {
     await this.db.run('DELETE FROM sessions WHERE expires_at < $1', [before]);
     await this.db.run('DELETE FROM device_codes WHERE expires_at < $1', [before]);
+    await this.db.run('DELETE FROM webauthn_challenges WHERE expires_at < $1', [before]);
+    await this.db.run('DELETE FROM recovery_codes WHERE expires_at < $1', [before]);
     await this.db.run('DELETE FROM rate_limits WHERE window_end < $1', [before]);
   }
 

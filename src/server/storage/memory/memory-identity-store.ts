@@ -1,6 +1,6 @@
 // The identity store in memory: for tests and `--store memory`. Maps only (hostile ids are keys).
 import type {
-  DeviceCodeRecord, IdentityStore, PasskeyRecord, RoomRole, SessionRecord, TokenKind, TokenRecord, UserRecord,
+  ChallengeRecord, DeviceCodeRecord, IdentityStore, PasskeyRecord, RecoveryCodeRecord, RoomRole, SessionRecord, TokenKind, TokenRecord, UserRecord,
 } from '../../../core/ports/identity-store.js';
 
 const copy = <T extends object>(x: T): T => structuredClone(x);
@@ -15,6 +15,8 @@ export class MemoryIdentityStore implements IdentityStore {
   private readonly devices = new Map<string, DeviceCodeRecord>();
   private readonly roles = new Map<string, RoomRole>();
   private readonly hits = new Map<string, number>();
+  private readonly challenges = new Map<string, ChallengeRecord>();
+  private readonly recovery = new Map<string, RecoveryCodeRecord>();
 
   async createUser(user: UserRecord) {
     if (this.users.has(user.id) || [...this.users.values()].some((u) => u.username === user.username)) return null;
@@ -56,6 +58,50 @@ export class MemoryIdentityStore implements IdentityStore {
     const p = this.passkeys.get(id);
     if (!p || p.userId !== userId) return false;
     return this.passkeys.delete(id);
+  }
+
+  async createChallenge(c: ChallengeRecord) {
+    if (this.challenges.has(c.id)) throw new Error('duplicate challenge');
+    this.challenges.set(c.id, copy(c));
+  }
+  async takeChallenge(id: string) {
+    const c = this.challenges.get(id);
+    this.challenges.delete(id);
+    return c ? copy(c) : null;
+  }
+
+  async addRecoveryCode(c: RecoveryCodeRecord) {
+    const clash = [...this.recovery.values()].some((x) => x.hash === c.hash || (x.userId === c.userId && x.slot === c.slot));
+    if (clash || this.recovery.has(c.id)) return false;
+    this.recovery.set(c.id, copy(c));
+    return true;
+  }
+  async recoveryCodesOf(userId: string) {
+    return [...this.recovery.values()].filter((c) => c.userId === userId).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map(copy);
+  }
+  async recoveryCodeByHash(hash: string) {
+    const c = [...this.recovery.values()].find((x) => x.hash === hash);
+    return c ? copy(c) : null;
+  }
+  async removeRecoveryCode(userId: string, id: string) {
+    const c = this.recovery.get(id);
+    if (!c || c.userId !== userId) return false;
+    return this.recovery.delete(id);
+  }
+  async dropDeadRecoveryCodes(userId: string, at: number) {
+    for (const [k, c] of this.recovery) if (c.userId === userId && (c.usedAt !== null || c.expiresAt <= at)) this.recovery.delete(k);
+  }
+  async bindRecoveryCode(id: string, sessionHash: string) {
+    const c = this.recovery.get(id);
+    if (!c || c.usedAt !== null) return false;
+    c.sessionHash = sessionHash;
+    return true;
+  }
+  async useRecoveryCode(sessionHash: string, at: number) {
+    const c = [...this.recovery.values()].find((x) => x.sessionHash === sessionHash && x.usedAt === null && x.expiresAt > at);
+    if (!c) return null;
+    c.usedAt = at;
+    return copy(c);
   }
 
   async createSession(s: SessionRecord) {
@@ -198,6 +244,8 @@ export class MemoryIdentityStore implements IdentityStore {
   async purge(before: number) {
     for (const [k, s] of this.sessions) if (s.expiresAt < before) this.sessions.delete(k);
     for (const [k, d] of this.devices) if (d.expiresAt < before) this.devices.delete(k);
+    for (const [k, c] of this.challenges) if (c.expiresAt < before) this.challenges.delete(k);
+    for (const [k, c] of this.recovery) if (c.expiresAt < before) this.recovery.delete(k);
     for (const k of this.hits.keys()) if ((JSON.parse(k) as [string, number])[1] < before) this.hits.delete(k);
   }
   async close() {}
