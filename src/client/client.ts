@@ -6,6 +6,9 @@ import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
 import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, SessionInfo, TokenGrant, TokenList } from '../protocol/wire/identity.js';
+import type {
+  Authenticated, CeremonyOptions, CreatedRecoveryCode, PasskeyList, Recovering, RecoveryCodeList, Registered, RemovedPasskey, RevokedRecoveryCode, SignedOut,
+} from '../protocol/wire/passkeys.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -167,6 +170,56 @@ export class AgentSyncClient {
 
   claimRoom(room: string, roomToken: string): Promise<Claimed> {
     return this.transport.request('POST', `/rooms/${seg(room)}/claim`, { body: { room_token: roomToken } });
+  }
+
+  // ---- passkeys and recovery (pages on this server's origin: the session is an HttpOnly cookie) ----
+
+  /** Registration options: a new account (`username`, signed out), or another passkey for the signed-in (or recovering) user. */
+  passkeyRegistrationOptions(body: { username?: string } = {}): Promise<CeremonyOptions> {
+    return this.transport.request('POST', '/webauthn/register/options', { body });
+  }
+
+  /** Finish a registration with what the browser's WebAuthn call returned. */
+  passkeyRegistrationVerify(body: { challengeId: string; response: object; name?: string }): Promise<Registered> {
+    return this.transport.request('POST', '/webauthn/register/verify', { body });
+  }
+
+  passkeySignInOptions(): Promise<CeremonyOptions> {
+    return this.transport.request('POST', '/webauthn/authenticate/options', { body: {} });
+  }
+
+  passkeySignInVerify(body: { challengeId: string; response: object }): Promise<Authenticated> {
+    return this.transport.request('POST', '/webauthn/authenticate/verify', { body });
+  }
+
+  signOut(): Promise<SignedOut> {
+    return this.transport.request('POST', '/auth/signout');
+  }
+
+  listPasskeys(): Promise<PasskeyList> {
+    return this.transport.request('GET', '/auth/passkeys', { idempotent: true });
+  }
+
+  removePasskey(id: string): Promise<RemovedPasskey> {
+    return this.transport.request('DELETE', `/auth/passkeys/${seg(id)}`);
+  }
+
+  /** A new recovery code: the secret is in `code`, shown once. */
+  createRecoveryCode(): Promise<CreatedRecoveryCode> {
+    return this.transport.request('POST', '/auth/recovery');
+  }
+
+  listRecoveryCodes(): Promise<RecoveryCodeList> {
+    return this.transport.request('GET', '/auth/recovery', { idempotent: true });
+  }
+
+  revokeRecoveryCode(id: string): Promise<RevokedRecoveryCode> {
+    return this.transport.request('DELETE', `/auth/recovery/${seg(id)}`);
+  }
+
+  /** Exchange a recovery code for a recovery session, which can only register a new passkey. */
+  redeemRecoveryCode(code: string): Promise<Recovering> {
+    return this.transport.request('POST', '/recover/validate', { body: { code } });
   }
 
   /** Follow the room's committed changes; reconnects and resumes until `signal` aborts. */

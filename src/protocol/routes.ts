@@ -13,6 +13,10 @@ import {
   ClaimBody, Claimed, DeviceStart, DeviceStartBody, DeviceTokenBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken, SessionInfo,
   RefreshBody, RevokedToken, TokenGrant, TokenList,
 } from './wire/identity.js';
+import {
+  Authenticated, AuthenticateOptionsBody, AuthenticateVerifyBody, CeremonyOptions, CreatedRecoveryCode, PasskeyList, RecoverBody, Recovering, RecoveryCodeList,
+  Registered, RegisterOptionsBody, RegisterVerifyBody, RemovedPasskey, RevokedRecoveryCode, SignedOut,
+} from './wire/passkeys.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
@@ -75,6 +79,19 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
+  { method: 'post', path: '/webauthn/register/options', operationId: 'registerOptions', summary: 'Passkey registration options: a new account (username, no session), another passkey for the signed-in user, or the recovering user\u2019s new passkey.', tag: 'auth', access: 'public', body: RegisterOptionsBody, responses: { 200: CeremonyOptions } },
+  { method: 'post', path: '/webauthn/register/verify', operationId: 'registerVerify', summary: 'Finish a registration; a new account or a recovery is signed in (HttpOnly cookie).', tag: 'auth', access: 'public', body: RegisterVerifyBody, responses: { 200: Registered } },
+  { method: 'post', path: '/webauthn/authenticate/options', operationId: 'authenticateOptions', summary: 'Sign-in options for a discoverable passkey.', tag: 'auth', access: 'public', body: AuthenticateOptionsBody, responses: { 200: CeremonyOptions } },
+  { method: 'post', path: '/webauthn/authenticate/verify', operationId: 'authenticateVerify', summary: 'Finish a sign-in: sets the session cookie.', tag: 'auth', access: 'public', body: AuthenticateVerifyBody, responses: { 200: Authenticated } },
+  { method: 'post', path: '/auth/signout', operationId: 'signOut', summary: 'End the session server-side and clear its cookie.', tag: 'auth', access: 'public', responses: { 200: SignedOut } },
+  { method: 'get', path: '/auth/passkeys', operationId: 'listPasskeys', summary: 'The signed-in user\u2019s passkeys.', tag: 'auth', access: 'session', responses: { 200: PasskeyList } },
+  { method: 'delete', path: '/auth/passkeys/{passkey}', operationId: 'removePasskey', summary: 'Remove one of your passkeys (never the last one: 409 last_passkey).', tag: 'auth', access: 'session', pathParams: ['passkey'], responses: { 200: RemovedPasskey } },
+  { method: 'post', path: '/auth/recovery', operationId: 'createRecoveryCode', summary: 'Create a recovery code (shown once; at most 3 live, 90 days).', tag: 'auth', access: 'session', responses: { 201: CreatedRecoveryCode } },
+  { method: 'get', path: '/auth/recovery', operationId: 'listRecoveryCodes', summary: 'Your recovery codes, metadata only.', tag: 'auth', access: 'session', responses: { 200: RecoveryCodeList } },
+  { method: 'delete', path: '/auth/recovery/{code}', operationId: 'revokeRecoveryCode', summary: 'Revoke one of your recovery codes.', tag: 'auth', access: 'session', pathParams: ['code'], responses: { 200: RevokedRecoveryCode } },
+  { method: 'post', path: '/recover/validate', operationId: 'redeemRecoveryCode', summary: 'Exchange a recovery code for a recovery session (cookie) that can only register a passkey.', tag: 'auth', access: 'public', body: RecoverBody, responses: { 200: Recovering } },
+  { method: 'get', path: '/signin', operationId: 'signInPage', summary: 'The sign-in page: create an account or sign in with a passkey, then go to ?next= (a same-origin path).', tag: 'web', access: 'public', responses: { 200: z.string() }, html: true },
+  { method: 'get', path: '/recover', operationId: 'recoverPage', summary: 'The recovery page: a recovery code, then a new passkey.', tag: 'web', access: 'public', responses: { 200: z.string() }, html: true },
   { method: 'get', path: '/mcp', operationId: 'mcpStream', summary: 'MCP: the session\u2019s server-to-client SSE stream (resource updates); needs Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.string() }, stream: true },
   { method: 'delete', path: '/mcp', operationId: 'mcpEnd', summary: 'MCP: end the session named by Mcp-Session-Id.', tag: 'mcp', access: 'local_or_token', responses: { 200: z.null() } },
   { method: 'post', path: '/mcp/beach', operationId: 'mcpBeachPost', summary: 'MCP for the beach tools alone, without sign-in (D26): their writes are guarded by lock secrets.', tag: 'mcp', access: 'public', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },

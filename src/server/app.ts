@@ -30,6 +30,9 @@ import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
 import { SqliteIdentityStore } from './storage/sqlite/sqlite-identity-store.js';
 import { PostgresIdentityStore } from './storage/postgres/postgres-identity-store.js';
 import { cookieSessionCheck } from './http/identity-routes.js';
+import { PasskeyService } from '../core/identity/passkey-service.js';
+import { RecoveryCodes } from '../core/identity/recovery-codes.js';
+import { simpleWebAuthn } from './identity/webauthn.js';
 import { randomBytes } from 'node:crypto';
 import { Beaches } from './beach/federation/beaches.js';
 import { guardedFetch, type BeachFetch } from './beach/federation/ssrf.js';
@@ -201,6 +204,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       },
     },
   });
+  const recovery = new RecoveryCodes({ store: identityStore, clock, credentials: nodeCredentials, ids: nodeIds, identity });
+  const passkeys = new PasskeyService({
+    store: identityStore, clock, credentials: nodeCredentials, ids: nodeIds, identity,
+    webauthn: simpleWebAuthn(() => publicUrl),
+    registrationOpen: () => config.registration === 'open',
+  });
   const auth = new BearerAuth(store.credentials, services, identity);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
@@ -254,6 +263,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     identity: {
       service: identity,
       session: cookieSessionCheck(identity, () => publicUrl),
+      passkeys,
+      recovery,
+      publicUrl: () => publicUrl,
       // Local mode ends once a user exists, also one made by the operator CLI in another process.
       refreshLocalMode: async () => {
         if (options.localMode) options.localMode = await identity.localMode();

@@ -34,6 +34,8 @@ export interface Config {
   beachMaxBlockBytes: number;
   /** `--local-mode off` ends local mode explicitly (D21); `auto`: loopback and no users yet. */
   localMode: 'auto' | 'off';
+  /** Who may create an account with a passkey: anyone (`open`) or only the operator (`closed`); default open on loopback, closed otherwise. */
+  registration: 'open' | 'closed';
   /** The beach bare handles, sed: and grain: resolve to (`DEFAULT_BEACH`); null ⇒ this server's public URL (D28). */
   defaultBeach: string | null;
   /** Server-side beach fetches may reach private, link-local and loopback addresses. */
@@ -94,6 +96,7 @@ function command(out: { text: string }): Command {
     .option('--cors-origins <list>', 'comma-separated browser origins allowed to call the API (env CORS_ORIGINS, default none)')
     .option('--allowed-hosts <list>', 'comma-separated Host names accepted in local mode besides loopback names (env ALLOWED_HOSTS)')
     .option('--local-mode <mode>', 'auto (loopback and no users yet: anyone may create rooms) or off (env LOCAL_MODE, default auto)')
+    .option('--registration <mode>', 'open (anyone may create an account with a passkey) or closed (accounts come from agent-sync user create) (env REGISTRATION, default open on loopback, closed otherwise)')
     .option('--public-url <url>', 'where clients reach this server; its host and port salt beach locks (env PUBLIC_URL, default http://localhost:<port>)')
     .option('--beach-max-block-bytes <bytes>', `largest beach block kept (env BEACH_MAX_BLOCK_BYTES, default ${DEFAULTS.beachMaxBlockBytes})`)
     .option('--default-beach <url>', 'the beach bsp() uses for bare handles, sed: and grain: (env DEFAULT_BEACH, default the public URL)')
@@ -124,10 +127,11 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   const store = values.store ?? env.STORE ?? (databaseUrl ? 'postgres' : DEFAULTS.store);
   if (store !== 'sqlite' && store !== 'memory' && store !== 'postgres') throw new ConfigError(`STORE must be sqlite, memory or postgres (got ${JSON.stringify(store)})`);
   if (store === 'postgres' && !databaseUrl) throw new ConfigError('STORE=postgres needs DATABASE_URL (postgres://user@host:5432/database)');
+  const host = values.host ?? env.HOST ?? DEFAULTS.host;
   const logLevel = values.logLevel ?? env.LOG_LEVEL ?? DEFAULTS.logLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(logLevel)})`);
   return {
-    host: values.host ?? env.HOST ?? DEFAULTS.host,
+    host,
     port: int('PORT', values.port ?? env.PORT, DEFAULTS.port, 0, 65535),
     dataDir: resolve(values.dataDir ?? env.DATA_DIR ?? DEFAULTS.dataDir),
     store,
@@ -144,6 +148,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     publicUrl: publicUrl(values.publicUrl ?? env.PUBLIC_URL),
     beachMaxBlockBytes: int('BEACH_MAX_BLOCK_BYTES', values.beachMaxBlockBytes ?? env.BEACH_MAX_BLOCK_BYTES, DEFAULTS.beachMaxBlockBytes, 1024, 1024 * 1024 * 1024),
     localMode: localModeOf(values.localMode ?? env.LOCAL_MODE),
+    registration: registrationOf(values.registration ?? env.REGISTRATION, host),
     defaultBeach: absoluteUrl('DEFAULT_BEACH', values.defaultBeach ?? env.DEFAULT_BEACH),
     beachAllowPrivate: values.beachAllowPrivate !== undefined || ['1', 'true', 'yes'].includes((env.BEACH_ALLOW_PRIVATE ?? '').toLowerCase()),
     beachAllowHosts: list(values.beachAllowHosts ?? env.BEACH_ALLOW_HOSTS).map((h) => h.toLowerCase()),
@@ -156,6 +161,12 @@ function localModeOf(raw: string | undefined): 'auto' | 'off' {
   if (raw === undefined || raw === '' || raw === 'auto') return 'auto';
   if (raw === 'off') return 'off';
   throw new ConfigError(`LOCAL_MODE must be auto or off (got ${JSON.stringify(raw)})`);
+}
+
+function registrationOf(raw: string | undefined, host: string): 'open' | 'closed' {
+  if (raw === undefined || raw === '') return isLoopback(host) ? 'open' : 'closed';
+  if (raw === 'open' || raw === 'closed') return raw;
+  throw new ConfigError(`REGISTRATION must be open or closed (got ${JSON.stringify(raw)})`);
 }
 
 /** The one public URL (no trailing slash): WebAuthn origin, device verification_uri, OAuth issuer, elevate links. */

@@ -22,6 +22,8 @@ export async function serveInProcess(args: string[] = []): Promise<ServedApp> {
   const { server, url } = await new Promise<{ server: ReturnType<typeof serve>; url: string }>((resolve) => {
     const s = serve({ fetch: app.http.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => resolve({ server: s, url: `http://127.0.0.1:${info.port}` }));
   });
+  // The default public URL (WebAuthn's origin) follows the port actually listened on.
+  app.listeningOn(Number(new URL(url).port));
   return {
     app,
     url,

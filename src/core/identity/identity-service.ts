@@ -20,6 +20,8 @@ export const MINTED_MAX_TTL_S = 365 * 86_400;
 export const DEVICE_TTL_S = 900;
 export const DEVICE_INTERVAL_S = 5;
 export const SESSION_TTL_S = 12 * 3600;
+/** A recovery session only lets its holder register one passkey: minutes, not hours. */
+export const RECOVERY_SESSION_TTL_S = 15 * 60;
 /** Wrong or right user-code entries a user may make per window before the approval refuses (§11 item 17). */
 export const USER_CODE_ATTEMPTS = 10;
 export const USER_CODE_WINDOW_MS = 15 * 60_000;
@@ -187,7 +189,7 @@ export class IdentityService {
   /** Start a passkey session for a user (for the web half): the secret goes in an HttpOnly cookie. */
   async startSession(userId: string, kind: 'user' | 'recovery' = 'user'): Promise<{ secret: string; expiresAt: number }> {
     const minted = this.deps.credentials.mint('sess_');
-    const expiresAt = this.now() + SESSION_TTL_S * 1000;
+    const expiresAt = this.now() + (kind === 'recovery' ? RECOVERY_SESSION_TTL_S : SESSION_TTL_S) * 1000;
     await this.deps.store.createSession({ hash: minted.hash, userId, kind, createdAt: this.now(), expiresAt, revokedAt: null });
     return { secret: minted.token, expiresAt };
   }

@@ -1,6 +1,6 @@
 // Minting bearer secrets as a port: the core sees only the secret once and its hash.
 
-export type TokenPrefix = 'room_' | 'view_' | 'as_' | 'tok_' | 'ref_' | 'dev_' | 'sess_';
+export type TokenPrefix = 'room_' | 'view_' | 'as_' | 'tok_' | 'ref_' | 'dev_' | 'sess_' | 'recover_';
 
 export interface MintedToken {
   /** The bearer secret, returned to the client once and never stored. */

@@ -16,6 +16,9 @@ import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 import { registerIdentityRoutes, type SessionCheck } from './identity-routes.js';
 import type { IdentityService } from '../../core/identity/identity-service.js';
+import type { PasskeyService } from '../../core/identity/passkey-service.js';
+import type { RecoveryCodes } from '../../core/identity/recovery-codes.js';
+import { registerPasskeyRoutes } from './passkey-routes.js';
 import { replacedRoute } from './seed-004-routes.js';
 import { openApiDocument } from '../../protocol/openapi.js';
 
@@ -40,7 +43,14 @@ export interface HttpDeps {
   /** The built web pages (dist/web), or null when they cannot be found. */
   webDir?: string | null;
   /** Users, tokens and the device flow (D18–D22). */
-  identity?: { service: IdentityService; session: SessionCheck; refreshLocalMode: () => Promise<void> };
+  identity?: {
+    service: IdentityService;
+    session: SessionCheck;
+    refreshLocalMode: () => Promise<void>;
+    passkeys: PasskeyService;
+    recovery: RecoveryCodes;
+    publicUrl: () => string;
+  };
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
 }
@@ -60,6 +70,12 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/tokens\/refresh\/?$/, 'POST'],
   [/^\/tokens\/[^/]+\/?$/, 'PATCH, DELETE'],
   [/^\/auth\/device(\/token)?\/?$/, 'POST'],
+  [/^\/webauthn\/(register|authenticate)\/(options|verify)\/?$/, 'POST'],
+  [/^\/auth\/signout\/?$/, 'POST'],
+  [/^\/auth\/recovery\/?$/, 'GET, POST'],
+  [/^\/auth\/passkeys\/?$/, 'GET'],
+  [/^\/auth\/(passkeys|recovery)\/[^/]+\/?$/, 'DELETE'],
+  [/^\/recover\/validate\/?$/, 'POST'],
   [/^\/mcp\/?$/, 'GET, POST, DELETE'],
 ];
 
@@ -82,6 +98,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
       await next();
     });
     registerIdentityRoutes(app, { identity: deps.identity.service, auth: deps.auth, session: deps.identity.session });
+    const { service, session, passkeys, recovery, publicUrl } = deps.identity;
+    registerPasskeyRoutes(app, { identity: service, session, passkeys, recovery, publicUrl });
   }
   registerRoutes(app, deps);
   if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);

@@ -40,6 +40,9 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   refresh: 60,
   tokens: 120,
   membership: 60,
+  passkeys: 60,
+  account: 120,
+  recovery: 10,
 };
 
 function clientAddress(c: Context): string {
@@ -47,7 +50,7 @@ function clientAddress(c: Context): string {
   return env?.incoming?.socket?.remoteAddress ?? 'in-process';
 }
 
-function limited(identity: IdentityService, family: keyof typeof RATE_LIMITS): MiddlewareHandler {
+export function limited(identity: IdentityService, family: keyof typeof RATE_LIMITS): MiddlewareHandler {
   return async (c, next) => {
     await identity.limit(`${family}:${clientAddress(c)}`, RATE_LIMITS[family]!, 60_000);
     await next();

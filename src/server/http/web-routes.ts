@@ -53,6 +53,9 @@ export function registerWebRoutes(app: Hono, webDir: string | null): void {
     return servePage(webDir, 'dashboard');
   });
 
+  app.get('/signin', () => servePage(webDir, 'signin'));
+  app.get('/recover', () => servePage(webDir, 'recover'));
+
   app.get('/web/assets/:file', async (c: Context) => {
     const file = c.req.param('file') ?? '';
     const type = TYPES[extname(file)];
