@@ -86,7 +86,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
-  app.use('*', checkOrigin(deps.corsOrigins ?? []));
+  app.use('*', checkOrigin(deps.corsOrigins ?? [], deps.identity?.publicUrl));
   app.use('*', limitBody(deps.bodyLimitBytes));
   app.get('/healthz', async (c) => ((await deps.ready()) ? send(c, 200, { ok: true }) : sendError(c, new SyncError('service_unavailable', 'The server is starting or stopping, or cannot reach its database.', { retry_after: 1 }))));
   const openapi = JSON.stringify(openApiDocument({ version: SYNC_VERSION }));

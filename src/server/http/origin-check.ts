@@ -8,12 +8,13 @@ import { sendError } from './respond.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function checkOrigin(corsOrigins: readonly string[]): MiddlewareHandler {
+/** `publicOrigin`: the configured public URL, this server's own origin even behind a proxy that rewrites Host. */
+export function checkOrigin(corsOrigins: readonly string[], publicOrigin?: () => string): MiddlewareHandler {
   const any = corsOrigins.includes('*');
   const allowed = new Set(corsOrigins);
   return async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin === undefined || SAFE.has(c.req.method) || any || allowed.has(origin)) return next();
+    if (origin === undefined || SAFE.has(c.req.method) || any || allowed.has(origin) || origin === publicOrigin?.()) return next();
     if (sameOrigin(origin, c.req.header('host'))) return next();
     return sendError(
       c,
