@@ -50,7 +50,7 @@ const LAYERS: Record<string, LayerRule> = {
   beach: { layers: ['beach', 'protocol'], packages: ['@noble/hashes', '@noble/curves', '@noble/ciphers', 'hash-wasm'], node: false },
   client: { layers: ['client', 'protocol'], packages: ['eventsource-parser', 'zod'], node: false },
   server: { layers: ['server', 'core', 'beach', 'protocol'], packages: ANY_PACKAGE, node: true },
-  web: { layers: ['web', 'client', 'protocol'], packages: [], node: false },
+  web: { layers: ['web', 'client', 'protocol'], packages: ['@simplewebauthn/browser'], node: false },
   cli: { layers: ['cli', 'client', 'protocol', 'server'], packages: ['commander'], node: true },
 };
 const layer = (path: string) => path.split('/')[0]!;

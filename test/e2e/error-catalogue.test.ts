@@ -9,6 +9,7 @@ import { MAX_WAITS_PER_AGENT } from '../../src/core/limits.js';
 import { TestClient, type JsonResponse } from '../support/http-client.js';
 import { inProcessApp, roomWithAgents, type TestApp } from '../support/in-process.js';
 import { ManualClock } from '../../src/core/ports/clock.js';
+import { softRegister } from '../support/soft-authenticator.js';
 
 /** Codes no request in this file produces, each with the reason. Keep it honest: it must stay small. */
 const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
@@ -323,6 +324,29 @@ describe('error catalogue (in-process, memory store)', () => {
       let last: JsonResponse | null = null;
       for (let i = 0; i < 40 && last?.status !== 429; i++) last = await other.client.post('/auth/device', {});
       expectError(last!, 'too_many_requests');
+      await other.app.close();
+    });
+
+    it('passkeys and recovery: the ceremony, passkey and recovery-code codes', async () => {
+      const origin = 'http://localhost:8787';
+      const closed = inProcessApp({ args: ['--registration', 'closed'] });
+      const post = (t: TestApp, path: string, body: unknown, headers: Record<string, string> = {}) => t.client.request('POST', path, body, { origin, ...headers });
+      expectError(await post(closed, '/webauthn/register/options', { username: 'ada' }), 'registration_closed');
+      await closed.app.close();
+      const other = inProcessApp();
+      expectError(await post(other, '/webauthn/register/verify', { challengeId: 'nope', response: {} }), 'invalid_challenge');
+      const opts = await post(other, '/webauthn/register/options', { username: 'ada' });
+      expectError(await post(other, '/webauthn/register/verify', { challengeId: opts.body.challengeId, response: {} }), 'passkey_rejected');
+      const again = await post(other, '/webauthn/register/options', { username: 'ada' });
+      const done = await post(other, '/webauthn/register/verify', { challengeId: again.body.challengeId, response: softRegister(again.body.options, origin).response });
+      const cookie = { cookie: (done.headers.get('set-cookie') ?? '').split(';')[0]! };
+      const own = (path: string) => other.client.request('DELETE', path, undefined, { origin, ...cookie });
+      expectError(await own('/auth/passkeys/not-mine'), 'passkey_not_found');
+      expectError(await own(`/auth/passkeys/${done.body.passkey.id}`), 'last_passkey');
+      expectError(await own('/auth/recovery/not-mine'), 'recovery_code_not_found');
+      for (let i = 0; i < 3; i++) await post(other, '/auth/recovery', undefined, cookie);
+      expectError(await post(other, '/auth/recovery', undefined, cookie), 'recovery_limit', { max: 3 });
+      expectError(await post(other, '/recover/validate', { code: 'recover_unknown' }), 'recovery_code_invalid');
       await other.app.close();
     });
 
