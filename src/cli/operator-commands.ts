@@ -50,6 +50,12 @@ export function addOperatorCommands(program: Command): void {
       show(stdio(Boolean(cmd.optsWithGlobals<OperatorOptions>().json)), users, (list) => list.map((u) => `${u.id}\t${u.username}\t${new Date(u.createdAt).toISOString()}`).join('\n'));
     });
 
+  storeOptions(user.command('recovery-code').description('issue a one-time recovery code: the user enters it on /recover to register a passkey (their first, or after losing all)').argument('<user>', 'username or id'))
+    .action(async (who: string, _o, cmd: Command) => {
+      const created = await withStores(cmd, async (s) => s.recovery.create((await s.identity.user(who)).id));
+      show(stdio(Boolean(cmd.optsWithGlobals<OperatorOptions>().json)), created, (c) => `${c.code}\texpires ${c.expires_at}`);
+    });
+
   const token = program.command('token').description('operator: mint tokens for a user');
   storeOptions(token.command('create').description('mint a tok_ token for a user and print it'))
     .requiredOption('--scope <scope>', 'e.g. "rooms:* create_rooms" or "rooms:my-room:agent:alice"')

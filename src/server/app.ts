@@ -328,6 +328,8 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
 /** What the operator CLI opens beside a running server (D21): identity to write, rooms to read. */
 export interface OperatorStores {
   identity: IdentityService;
+  /** Recovery codes: how a user the operator created enrols a first passkey. */
+  recovery: RecoveryCodes;
   rooms(): Promise<Array<{ id: string; created_at: string; meta: unknown }>>;
   close(): Promise<void>;
 }
@@ -363,6 +365,7 @@ export function openOperatorStores(target: { dataDir: string; databaseUrl: strin
   });
   return {
     identity,
+    recovery: new RecoveryCodes({ store: identityStore, clock: systemClock, credentials: nodeCredentials, ids: nodeIds, identity }),
     rooms,
     async close() {
       await identityStore.close();

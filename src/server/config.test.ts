@@ -49,6 +49,14 @@ describe('loadConfig', () => {
     expect(['0.0.0.0', '192.168.1.5', '::'].map(isLoopback)).toEqual([false, false, false]);
   });
 
+  it('opens passkey registration on loopback only, unless REGISTRATION says otherwise', () => {
+    expect(loadConfig([], {}).registration).toBe('open');
+    expect(loadConfig(['--host', '0.0.0.0'], {}).registration).toBe('closed');
+    expect(loadConfig(['--host', '0.0.0.0'], { REGISTRATION: 'open' }).registration).toBe('open');
+    expect(loadConfig(['--registration', 'closed'], { REGISTRATION: 'open' }).registration).toBe('closed');
+    expect(() => loadConfig(['--registration', 'maybe'], {})).toThrow(/REGISTRATION must be open or closed/);
+  });
+
   it('reads allowed origins and hosts as comma lists (none by default)', () => {
     expect(loadConfig([], {})).toMatchObject({ corsOrigins: [], allowedHosts: [] });
     expect(loadConfig([], { CORS_ORIGINS: 'http://a.test, http://b.test:8080', ALLOWED_HOSTS: 'Sync.Example.com' })).toMatchObject({
