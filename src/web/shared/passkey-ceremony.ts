@@ -26,7 +26,7 @@ export const DEFAULT_NEXT = '/manage';
  * not `//` or `/\`, no whitespace or control characters a browser would strip), else `/manage`.
  */
 export function safeNext(raw: string | null, origin = location.origin): string {
-  if (raw === null || !/^\/(?![/\\])/.test(raw) || /[\s\\\u0000-\u001f\u007f]/.test(raw)) return DEFAULT_NEXT;
+  if (raw === null || !/^\/(?![/\\])/.test(raw) || /[\s\\]/.test(raw) || [...raw].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return DEFAULT_NEXT;
   try {
     const url = new URL(raw, origin);
     return url.origin === origin ? url.pathname + url.search + url.hash : DEFAULT_NEXT;
