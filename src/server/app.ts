@@ -283,7 +283,12 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   }, config.flushIntervalMs);
   flushTimer.unref();
   // Rooms unused for one to two sweep intervals leave memory; they load again on next use.
-  const evictTimer = setInterval(() => services.evictIdleRooms(), config.evictIntervalMs);
+  // Expired challenges, sessions, device and recovery codes and old rate-limit windows go too
+  // (an hour after expiry, so a late poll still hears expired_token rather than "unknown").
+  const evictTimer = setInterval(() => {
+    services.evictIdleRooms();
+    identityStore.purge(clock.now() - 3_600_000).catch(report);
+  }, config.evictIntervalMs);
   evictTimer.unref();
   return {
     http,
