@@ -75,7 +75,7 @@ export function chooseWorld(request: WorldRequest, base: string): WorldChoice {
   const named = request.pathLabel ?? (request.query !== undefined && request.query.trim() !== '' ? request.query : undefined);
   if (named !== undefined) {
     const label = worldLabel(named);
-    if (label === null) return { refused: `"${named.slice(0, 80)}" is not a world name: a world is a DNS label (a–z, 0–9 and inner hyphens, at most 63 characters)` };
+    if (label === null) return { refused: `"${named.slice(0, 80)}" is not a world name: a world is a DNS label (a–z, 0–9 and inner hyphens, at most 64 characters)` };
     return { world: { kind: 'path', label } };
   }
   const host = hostnameOf((request.host ?? '').trim());
