@@ -2,10 +2,15 @@
 // each an isolated beach with its own storage and lock salt; hostile world names; the tools and
 // federation reaching a world; pscale_play's world resolution; the per-world block quota.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { storageName } from '../../src/server/beach/beach-service.js';
 import type { BeachFetch } from '../../src/server/beach/federation/ssrf.js';
 import { FederationError } from '../../src/server/beach/federation/ssrf.js';
+import { SqliteBeachStore } from '../../src/server/storage/sqlite/sqlite-beach-store.js';
+import { SqliteRoomStore } from '../../src/server/storage/sqlite/sqlite-room-store.js';
 import { BEACH } from '../support/beach-client.js';
 import { beachApp, type BeachApp } from '../support/beach-app.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
@@ -27,6 +32,19 @@ function app(args: string[] = [], fetched: string[] = []): BeachApp {
   };
   const t = beachApp(['--public-url', 'https://beach.example.com', ...args], undefined, { beachFetch: noNetwork });
   cleanups.push(() => t.app.close());
+  return t;
+}
+
+/** The app on a SQLite beach store (a real file). */
+function sqliteApp(args: string[]): BeachApp {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-sync-worlds-'));
+  const rooms = new SqliteRoomStore(join(dir, 'agent-sync.db'));
+  const t = beachApp(['--public-url', 'https://beach.example.com', ...args], new SqliteBeachStore(rooms.db));
+  cleanups.push(async () => {
+    await t.app.close();
+    await rooms.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   return t;
 }
 
@@ -217,11 +235,18 @@ describe('the block quota per world', () => {
     expect((await t.http.get(W('a'))).body.blocks).toEqual(['a1', 'a3', 'a4']);
   });
 
-  it('racing: 20 concurrent creations in a world of 5 → exactly 5 blocks', async () => {
-    const t = app(['--beach-max-blocks', '5', '--beach-writes-per-minute', '0']);
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => create(t, W('race', `b${i}`))));
+  it.each(['memory', 'SQLite'])('racing (%s): 20 concurrent creations and appends in a world of 5 → exactly 5 blocks; deletes free places', async (kind) => {
+    const args = ['--beach-max-blocks', '5', '--beach-writes-per-minute', '0'];
+    const t = kind === 'memory' ? app(args) : sqliteApp(args);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? create(t, W('race', `b${i}`)) : t.http.request('POST', W('race', `log${i}`), { append: true, content: 'x' }))));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
     expect(answers.filter((a) => a.status === 507)).toHaveLength(15);
+    const blocks: string[] = (await t.http.get(W('race'))).body.blocks;
+    expect(blocks).toHaveLength(5);
+    const again = await Promise.all([...blocks.slice(0, 2).map((b) => t.http.request('DELETE', W('race', b), { confirm: true })), ...Array.from({ length: 6 }, (_, i) => create(t, W('race', `c${i}`)))]);
+    expect(again.filter((a) => a.status === 200).length).toBeLessThanOrEqual(4);
+    expect((await t.http.get(W('race'))).body.blocks.length).toBeLessThanOrEqual(5);
+    for (let i = 0; i < 6; i++) await create(t, W('race', `d${i}`));
     expect((await t.http.get(W('race'))).body.blocks).toHaveLength(5);
   });
 
