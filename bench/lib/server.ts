@@ -69,7 +69,10 @@ export async function startServer(options: ServerOptions): Promise<BenchServer> 
   const args = [...(options.nodeFlags ?? []), main, '--port', '0', '--data-dir', dataDir, '--store', options.store, '--log-level', 'warn', '--wait-max-ms', String(options.waitMaxMs ?? 120_000)];
   const schema = options.store === 'postgres' && !options.databaseUrl ? await freshSchema() : null;
   const databaseUrl = options.databaseUrl ?? schema?.url ?? '';
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: options.store === 'postgres' ? databaseUrl : '' } });
+  // One load generator is one client address: its beach budgets are raised far past any run (kept on, so
+  // their cost is measured). By environment, which builds older than the limits ignore (the A/B runs).
+  const unlimited = { BEACH_READS_PER_MINUTE: '1000000', BEACH_WRITES_PER_MINUTE: '1000000', BEACH_CREATES_PER_HOUR: '1000000' };
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...unlimited, DATABASE_URL: options.store === 'postgres' ? databaseUrl : '' } });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

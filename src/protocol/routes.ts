@@ -97,20 +97,30 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/mcp/beach', operationId: 'mcpBeachPost', summary: 'MCP for the beach tools alone, without sign-in (D26): their writes are guarded by lock secrets.', tag: 'mcp', access: 'public', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
   { method: 'get', path: '/mcp/beach', operationId: 'mcpBeachStream', summary: 'MCP (beach tools): the session\u2019s server-to-client SSE stream; needs Mcp-Session-Id.', tag: 'mcp', access: 'public', responses: { 200: z.string() }, stream: true },
   { method: 'delete', path: '/mcp/beach', operationId: 'mcpBeachEnd', summary: 'MCP (beach tools): end the session named by Mcp-Session-Id.', tag: 'mcp', access: 'public', responses: { 200: z.null() } },
-  ...(['get', 'post', 'delete'] as const).map(
-    (method): RouteSpec => ({
-      method,
-      path: '/.well-known/pscale-beach',
-      operationId: `beach${method[0]!.toUpperCase()}${method.slice(1)}`,
-      summary: { get: 'The surface index, a block, a node or a shaped read.', post: 'Write, append, register or reach (guarded by lock secrets).', delete: 'Remove a block (its root lock’s secret).' }[method],
-      tag: 'beach',
-      access: 'public',
-      ...(method === 'post' ? { body: BeachRequest } : { query: BeachQuery }),
-      responses: { 200: BeachAnswer },
-      errors: BeachErrorBody,
-    }),
-  ),
-  { method: 'options', path: '/.well-known/pscale-beach', operationId: 'beachPreflight', summary: 'CORS preflight: the beach is open to every origin.', tag: 'beach', access: 'public', responses: { 204: z.null() }, errors: BeachErrorBody },
+  ...beachRoutes('/.well-known/pscale-beach', 'beach', ''),
+  ...beachRoutes('/w/{world}/.well-known/pscale-beach', 'beachWorld', ' In the path world <world> (bsp-beach §6.5): an isolated beach of its own.'),
 ];
+
+/** The beach protocol's four methods at one path (the base beach, or a path world). */
+function beachRoutes(path: string, id: string, suffix: string): RouteSpec[] {
+  const pathParams = path.includes('{world}') ? { pathParams: ['world'] } : {};
+  return [
+    ...(['get', 'post', 'delete'] as const).map(
+      (method): RouteSpec => ({
+        method,
+        path,
+        operationId: `${id}${method[0]!.toUpperCase()}${method.slice(1)}`,
+        summary: { get: 'The surface index, a block, a node or a shaped read.', post: 'Write, append, register or reach (guarded by lock secrets).', delete: 'Remove a block (its root lock’s secret).' }[method] + suffix,
+        tag: 'beach',
+        access: 'public',
+        ...pathParams,
+        ...(method === 'post' ? { body: BeachRequest } : { query: BeachQuery }),
+        responses: { 200: BeachAnswer },
+        errors: BeachErrorBody,
+      }),
+    ),
+    { method: 'options', path, operationId: `${id}Preflight`, summary: 'CORS preflight: the beach is open to every origin.', tag: 'beach', access: 'public', ...pathParams, responses: { 204: z.null() }, errors: BeachErrorBody },
+  ];
+}
 
 export { ErrorBody };

@@ -23,7 +23,9 @@ import { PostgresRoomStore } from './storage/postgres/postgres-room-store.js';
 import { PostgresChangeFeed } from './storage/postgres/postgres-change-feed.js';
 import { InProcessChangeFeed } from '../core/service/in-process-feed.js';
 import type { ChangeFeed } from '../core/ports/change-feed.js';
-import { beachOrigin, isLoopback, packageVersion, publicOrigin, type Config } from './config.js';
+import { ARGON_QUEUE, beachOrigin, isLoopback, packageVersion, publicOrigin, type Config } from './config.js';
+import { BeachLimits } from './beach/limits.js';
+import { limitedTools } from './beach/tools/budget.js';
 import type { IdentityStore } from '../core/ports/identity-store.js';
 import { IdentityService } from '../core/identity/identity-service.js';
 import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
@@ -212,7 +214,20 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   });
   const auth = new BearerAuth(store.credentials, services, identity);
   const beachStore = overrides.beachStore ?? openBeachStore(store);
-  const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
+  // Per-client budgets in the identity store's windows: every process on one database shares them.
+  const beachLimits = new BeachLimits((key, limit, windowMs, message) => identity.limit(key, limit, windowMs, message), {
+    readsPerMinute: config.beachReadsPerMinute,
+    writesPerMinute: config.beachWritesPerMinute,
+    fetchesPerMinute: config.beachFetchesPerMinute,
+    createsPerHour: config.beachCreatesPerHour,
+  });
+  const beach = new BeachService({
+    store: beachStore,
+    origin: () => origin,
+    now: () => clock.now(),
+    maxBlockBytes: config.beachMaxBlockBytes,
+    quota: { maxPerWorld: config.beachMaxBlocks, admitCreation: () => beachLimits.charge('create') },
+  });
   let listeningPort = config.port;
   const ownUrl = () => config.publicUrl ?? `http://localhost:${listeningPort}`;
   const beaches = new Beaches({
@@ -221,8 +236,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     fetch: overrides.beachFetch ?? guardedFetch({ allowPrivate: config.beachAllowPrivate, allowHosts: config.beachAllowHosts, loopbackServer: localMode }),
     timeoutMs: config.beachTimeoutMs,
     maxResponseBytes: config.beachMaxResponseBytes,
+    beforeFetch: () => beachLimits.charge('fetch'),
   });
-  const argon = new ArgonWorker();
+  const argon = new ArgonWorker(ARGON_QUEUE, config.beachArgonPerClient);
   const tools = beachTools({
     beaches,
     derive: argon.derive,
@@ -238,7 +254,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     log,
     serverVersion: packageVersion(),
     // The beach tools (D26): beside the sync tools on /mcp, and alone, without sign-in, on /mcp/beach.
-    extraTools: overrides.mcpBeachTools ?? tools.map((t): ExtraTool => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, handler: (args) => t.handler(args) })),
+    extraTools: overrides.mcpBeachTools ?? limitedTools(tools, beachLimits).map((t): ExtraTool => ({ name: t.name, description: t.description, inputSchema: t.inputSchema, handler: (args) => t.handler(args) })),
   };
   // The MCP SDK loads on the first /mcp request, not at start-up (it costs about half a second).
   let mcpLoaded: McpEndpoint | null = null;
@@ -259,6 +275,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     log,
     requestLog: log,
     beach,
+    beachLimits,
     webDir: webDirOf(),
     identity: {
       service: identity,
@@ -274,7 +291,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ready: async () => ready && (await healthy()),
     extend: (app) => {
       registerLiveRoutes(app, services, auth);
-      registerMcpRoutes(app, { mcp, beach: mcpBeach });
+      registerMcpRoutes(app, { mcp, beach: mcpBeach, beachLimits });
     },
   });
   const flushTimer = setInterval(() => {
@@ -290,6 +307,9 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     identityStore.purge(clock.now() - 3_600_000).catch(report);
   }, config.evictIntervalMs);
   evictTimer.unref();
+  // Ended rate-limit windows (one row per client, budget and window), expired sessions and device codes.
+  const purgeTimer = setInterval(() => identityStore.purge(clock.now()).catch(report), config.evictIntervalMs);
+  purgeTimer.unref();
   return {
     http,
     services,
@@ -317,6 +337,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       ready = false;
       clearInterval(flushTimer);
       clearInterval(evictTimer);
+      clearInterval(purgeTimer);
       await mcpLoaded?.close();
       await mcpBeachLoaded?.close();
       services.time.stop();

@@ -44,6 +44,15 @@ export interface Config {
   beachAllowHosts: string[];
   beachTimeoutMs: number;
   beachMaxResponseBytes: number;
+  /** Per-client beach budgets (the wire protocol, /mcp/beach and the beach tools on /mcp); 0: unlimited. */
+  beachReadsPerMinute: number;
+  beachWritesPerMinute: number;
+  beachFetchesPerMinute: number;
+  beachCreatesPerHour: number;
+  /** Most blocks one beach world holds; 0: unlimited. */
+  beachMaxBlocks: number;
+  /** Argon2id derivations one client may have queued (of the queue's 16). */
+  beachArgonPerClient: number;
 }
 
 const DEFAULTS = {
@@ -57,7 +66,16 @@ const DEFAULTS = {
   waitMaxMs: 25_000,
   logLevel: 'info',
   beachMaxBlockBytes: 4 * 1024 * 1024,
+  beachReadsPerMinute: 600,
+  beachWritesPerMinute: 120,
+  beachFetchesPerMinute: 60,
+  beachCreatesPerHour: 100,
+  beachMaxBlocks: 100_000,
+  beachArgonPerClient: 4,
 } as const;
+
+/** Argon2id derivations that may wait in all (the gray key queue). */
+export const ARGON_QUEUE = 16;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -104,6 +122,12 @@ function command(out: { text: string }): Command {
     .option('--beach-allow-hosts <list>', 'comma-separated beach hosts bsp() may reach whatever they resolve to (env BEACH_ALLOW_HOSTS)')
     .option('--beach-timeout-ms <ms>', 'timeout of each request to another beach (env BEACH_TIMEOUT_MS, default 8000)')
     .option('--beach-max-response-bytes <bytes>', 'largest answer accepted from another beach (env BEACH_MAX_RESPONSE_BYTES, default 4194304)')
+    .option('--beach-reads-per-minute <n>', `beach reads per client address and minute, 0 unlimited (env BEACH_READS_PER_MINUTE, default ${DEFAULTS.beachReadsPerMinute})`)
+    .option('--beach-writes-per-minute <n>', `beach writes per client address and minute, 0 unlimited (env BEACH_WRITES_PER_MINUTE, default ${DEFAULTS.beachWritesPerMinute})`)
+    .option('--beach-fetches-per-minute <n>', `fetches of other beaches per client address and minute, 0 unlimited (env BEACH_FETCHES_PER_MINUTE, default ${DEFAULTS.beachFetchesPerMinute})`)
+    .option('--beach-creates-per-hour <n>', `new beach blocks per client address and hour, 0 unlimited (env BEACH_CREATES_PER_HOUR, default ${DEFAULTS.beachCreatesPerHour})`)
+    .option('--beach-max-blocks <n>', `most blocks one beach world holds, 0 unlimited (env BEACH_MAX_BLOCKS, default ${DEFAULTS.beachMaxBlocks})`)
+    .option('--beach-argon-per-client <n>', `gray key derivations one client address may have queued, of 16 (env BEACH_ARGON_PER_CLIENT, default ${DEFAULTS.beachArgonPerClient})`)
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => undefined });
@@ -154,6 +178,12 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     beachAllowHosts: list(values.beachAllowHosts ?? env.BEACH_ALLOW_HOSTS).map((h) => h.toLowerCase()),
     beachTimeoutMs: int('BEACH_TIMEOUT_MS', values.beachTimeoutMs ?? env.BEACH_TIMEOUT_MS, 8000, 100, 120_000),
     beachMaxResponseBytes: int('BEACH_MAX_RESPONSE_BYTES', values.beachMaxResponseBytes ?? env.BEACH_MAX_RESPONSE_BYTES, 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    beachReadsPerMinute: int('BEACH_READS_PER_MINUTE', values.beachReadsPerMinute ?? env.BEACH_READS_PER_MINUTE, DEFAULTS.beachReadsPerMinute, 0, 1_000_000),
+    beachWritesPerMinute: int('BEACH_WRITES_PER_MINUTE', values.beachWritesPerMinute ?? env.BEACH_WRITES_PER_MINUTE, DEFAULTS.beachWritesPerMinute, 0, 1_000_000),
+    beachFetchesPerMinute: int('BEACH_FETCHES_PER_MINUTE', values.beachFetchesPerMinute ?? env.BEACH_FETCHES_PER_MINUTE, DEFAULTS.beachFetchesPerMinute, 0, 1_000_000),
+    beachCreatesPerHour: int('BEACH_CREATES_PER_HOUR', values.beachCreatesPerHour ?? env.BEACH_CREATES_PER_HOUR, DEFAULTS.beachCreatesPerHour, 0, 1_000_000),
+    beachMaxBlocks: int('BEACH_MAX_BLOCKS', values.beachMaxBlocks ?? env.BEACH_MAX_BLOCKS, DEFAULTS.beachMaxBlocks, 0, 1_000_000_000),
+    beachArgonPerClient: int('BEACH_ARGON_PER_CLIENT', values.beachArgonPerClient ?? env.BEACH_ARGON_PER_CLIENT, DEFAULTS.beachArgonPerClient, 1, ARGON_QUEUE),
   };
 }
 

@@ -11,7 +11,10 @@ import { TEST_STORE } from '../support/test-store.js';
 
 const LIMIT = 8192;
 const PUBLIC_URL = 'http://beach.test:9999';
-const serverArgs = (publicUrl = PUBLIC_URL) => ['--body-limit', String(LIMIT), '--public-url', publicUrl];
+// This file floods one server from one address on purpose (concurrency, bad input): the per-client
+// budgets are lifted here and tested in beach-limits.test.ts.
+const UNLIMITED = ['--beach-writes-per-minute', '0', '--beach-reads-per-minute', '0', '--beach-creates-per-hour', '0'];
+const serverArgs = (publicUrl = PUBLIC_URL) => ['--body-limit', String(LIMIT), '--public-url', publicUrl, ...UNLIMITED];
 
 /** Every string leaf of a block, for "nothing was lost" checks. */
 const leaves = (node: unknown): string[] =>

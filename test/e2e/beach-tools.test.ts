@@ -497,9 +497,9 @@ describe('pscale_play (seed)', () => {
     expect(text).toContain('pool:drum @ https://remote.test');
     expect(text).toContain('── passport:anya ──');
   });
-  it('an unknown world is not a beach', async () => {
-    const h = harness();
-    expect(await h.call('pscale_play', { world: 'thornwood', handle: 'anya' })).toMatch(/^No world at "thornwood" \(resolved to https:\/\/thornwood\.beach\.local\.test\)/);
+  it('a world name on an unreachable default beach is no world', async () => {
+    const h = harness({ defaultBeach: 'https://elsewhere.test' });
+    expect(await h.call('pscale_play', { world: 'thornwood', handle: 'anya' })).toMatch(/^No world at "thornwood" \(resolved to https:\/\/thornwood\.beach\.elsewhere\.test\)/);
   });
 });
 

@@ -530,9 +530,14 @@ export class IdentityService {
 
   // ---- rate limits (§11 item 25), shared by every process on the store ----
 
-  /** Count a hit on `key`; too_many_requests past `limit` per `windowMs`. */
-  async limit(key: string, limit: number, windowMs: number): Promise<void> {
-    const hits = await this.deps.store.hit(key.slice(0, 200), windowMs, this.now());
-    if (hits > limit) throw new SyncError('too_many_requests', 'Too many requests; slow down.', { retry_after: Math.ceil(windowMs / 1000) });
+  /**
+   * Count a hit on `key` in its fixed window; too_many_requests past `limit` per `windowMs`, with
+   * `retry_after` the seconds until the window ends. `message` replaces the generic text.
+   */
+  async limit(key: string, limit: number, windowMs: number, message = 'Too many requests; slow down.'): Promise<void> {
+    const now = this.now();
+    const hits = await this.deps.store.hit(key.slice(0, 200), windowMs, now);
+    const windowEnd = Math.floor(now / windowMs) * windowMs + windowMs;
+    if (hits > limit) throw new SyncError('too_many_requests', message, { retry_after: Math.max(1, Math.ceil((windowEnd - now) / 1000)) });
   }
 }

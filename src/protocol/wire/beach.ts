@@ -9,6 +9,7 @@ export const BeachQuery = z.object({
   block: z.string().optional().describe('block name; absent: the surface index'),
   spindle: z.string().optional().describe('address inside the block (digits, dots, * for hidden directories)'),
   pscale: z.string().optional().describe('read aperture: a shaped read instead of the raw node'),
+  world: z.string().optional().describe('a path world (a DNS label): the isolated beach at /w/<world>'),
 }).meta({ id: 'BeachQuery' });
 
 export const BeachRequest = z.looseObject({

@@ -13,6 +13,8 @@ export interface WindowClaim {
 /** What a store keeps per block: the engine's record, plus the pool's live window claims. */
 export interface StoredRecord extends BlockRecord {
   claims?: WindowClaim[];
+  /** On a world's gate record (no block): how many blocks the world holds (see block-count.ts). */
+  blocks?: number;
 }
 
 /** What a transaction stores: a record per name, `null` to delete; names left out stay as they were. */

@@ -1,10 +1,14 @@
 // Argon2id off the event loop: gray key derivation costs ~200 ms of CPU (64 MiB, t = 3), which on
 // the main thread would stall every other request. One worker thread runs the derivations in
 // turn; a bounded queue refuses the excess, so a burst of keyed calls cannot build an unbounded
-// backlog. The worker is started on first use and does not keep the process alive.
+// backlog, and no one client may hold more than its share of the queue (so one anonymous caller
+// cannot make every other caller busy). The worker is started on first use and does not keep the
+// process alive.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { derivationSalt, keypairFromSeed, type Derive } from '../../beach/gray/index.js';
+import { SyncError } from '../../core/errors.js';
+import { currentClient } from '../beach/limits.js';
 
 /** Too many derivations already waiting. */
 export class DerivationBusy extends Error {}
@@ -30,20 +34,38 @@ export class ArgonWorker {
   private worker: Worker | null = null;
   private next = 0;
   private readonly pending = new Map<number, Pending>();
+  /** Derivations queued per client (the current request's, see limits.ts). */
+  private readonly byClient = new Map<string, number>();
 
-  constructor(private readonly maxPending = 16) {}
+  /** `maxPending` derivations may wait in all, `maxPerClient` of them for one client. */
+  constructor(
+    private readonly maxPending = 16,
+    private readonly maxPerClient = 4,
+  ) {}
 
   /** Argon2id(secret, padded handle) → 64 bytes, computed in the worker. */
   seed(secret: string, handle: string): Promise<Uint8Array> {
+    const client = currentClient();
+    const held = client === null ? 0 : (this.byClient.get(client) ?? 0);
+    if (client !== null && held >= this.maxPerClient) {
+      return Promise.reject(new SyncError('too_many_requests', `Your address already has ${held} key derivations waiting, its share of this server's queue; retry when they finish.`, { retry_after: 1 }));
+    }
     if (this.pending.size >= this.maxPending) {
       return Promise.reject(new DerivationBusy(`key derivation is busy (${this.maxPending} waiting); try again shortly`));
     }
     const worker = this.ensure();
     const id = ++this.next;
-    return new Promise((resolve, reject) => {
+    if (client !== null) this.byClient.set(client, held + 1);
+    const release = () => {
+      if (client === null) return;
+      const left = (this.byClient.get(client) ?? 1) - 1;
+      if (left <= 0) this.byClient.delete(client);
+      else this.byClient.set(client, left);
+    };
+    return new Promise<Uint8Array>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       worker.postMessage({ id, password: secret, salt: derivationSalt(handle) });
-    });
+    }).finally(release);
   }
 
   /** A `Derive` for the beach tools. */

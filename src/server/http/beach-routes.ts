@@ -2,13 +2,23 @@
 // Open to every origin (CORS on every answer, errors included), unlike the room API. Mounted before
 // the app's own middleware, so this path answers with its own headers, body limit and error shape
 // `{error, code, message}` (the pscale clients read `code`; D2's `message` beside it).
+//
+// Worlds (§6.5): `/w/<label>/.well-known/pscale-beach`, `?world=<label>`, or a Host `<sub>.<public
+// host>` address an isolated beach of their own. Each client address has its own budgets (reads,
+// writes, block creations): past one, 429 with Retry-After.
 import type { Context, Hono } from 'hono';
 import type { BeachReply, BeachService } from '../beach/beach-service.js';
+import { asClient, type BeachLimits } from '../beach/limits.js';
+import { chooseWorld, type World } from '../beach/world.js';
 import { readBounded } from './body-limit.js';
+import { clientAddress } from './client-address.js';
 import type { Logger } from './respond.js';
 import { isSyncError } from '../../core/errors.js';
 
 export const BEACH_PATH = '/.well-known/pscale-beach';
+
+/** The path world's route (§6.5), beside the base beach's. */
+export const WORLD_BEACH_PATH = `/w/:world${BEACH_PATH}`;
 
 const HEADERS = {
   'access-control-allow-origin': '*',
@@ -21,6 +31,8 @@ export interface BeachRouteDeps {
   beach: BeachService;
   bodyLimitBytes: number;
   log: Logger;
+  /** Per-client budgets; none: unlimited. */
+  limits?: BeachLimits;
 }
 
 function respond(status: number, body: unknown, extra: Record<string, string> = {}): Response {
@@ -32,10 +44,14 @@ const failure = (status: number, code: string, message: string, details: Record<
   respond(status, { ...details, error: message, code, message }, extra);
 
 export function registerBeachRoutes(app: Hono, deps: BeachRouteDeps): void {
-  app.all(BEACH_PATH, async (c) => {
+  const serve = (c: Context) => asClient(clientAddress(c), async () => {
     try {
       return await handle(c, deps);
     } catch (error) {
+      if (isSyncError(error) && error.code === 'too_many_requests') {
+        const retryAfter = Number(error.details['retry_after'] ?? 60);
+        return failure(429, 'too_many_requests', error.message, { retry_after: retryAfter }, { 'retry-after': String(retryAfter) });
+      }
       // The storage is unreachable (the database is down, the disk failed): retry later.
       if (isSyncError(error) && error.code === 'service_unavailable') {
         return failure(503, 'service_unavailable', error.message, { retry_after: 1 }, { 'retry-after': '1' });
@@ -45,17 +61,23 @@ export function registerBeachRoutes(app: Hono, deps: BeachRouteDeps): void {
       return failure(500, 'handler_crash', 'The beach failed to handle this request; it has been logged.');
     }
   });
+  app.all(BEACH_PATH, serve);
+  app.all(WORLD_BEACH_PATH, serve);
 }
 
 async function handle(c: Context, deps: BeachRouteDeps): Promise<Response> {
   const method = c.req.method;
   if (method === 'OPTIONS') return respond(204, null);
+  if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') return failure(405, 'invalid_shape', 'Method not allowed', {}, { allow: 'GET, POST, DELETE, OPTIONS' });
+  await deps.limits?.charge(method === 'GET' ? 'read' : 'write');
+  const choice = chooseWorld({ pathLabel: c.req.param('world'), query: c.req.query('world'), host: c.req.header('host') }, deps.beach.origin);
+  if ('refused' in choice) return failure(400, 'invalid_shape', choice.refused);
+  const world: World = choice.world;
   if (method === 'GET') {
     const name = c.req.query('block') ?? '';
-    if (name === '') return send(await deps.beach.index());
-    return send(await deps.beach.read(name, c.req.query('spindle') ?? null, c.req.query('pscale') ?? null));
+    if (name === '') return send(await deps.beach.index(world));
+    return send(await deps.beach.read(name, c.req.query('spindle') ?? null, c.req.query('pscale') ?? null, world));
   }
-  if (method !== 'POST' && method !== 'DELETE') return failure(405, 'invalid_shape', 'Method not allowed', {}, { allow: 'GET, POST, DELETE, OPTIONS' });
   const read = await readBody(c, deps.bodyLimitBytes);
   if ('tooLarge' in read) {
     return failure(413, 'payload_too_large', `request body is larger than ${deps.bodyLimitBytes} bytes`, { limit: deps.bodyLimitBytes }, read.close ? { connection: 'close' } : {});
@@ -69,7 +91,7 @@ async function handle(c: Context, deps: BeachRouteDeps): Promise<Response> {
     }
   }
   const name = blockName(body, c.req.query('block'));
-  return send(method === 'POST' ? await deps.beach.post(name, body) : await deps.beach.delete(name, body));
+  return send(method === 'POST' ? await deps.beach.post(name, body, world) : await deps.beach.delete(name, body, world));
 }
 
 /** A non-empty string `block` in the body wins over the query (§8.1). */

@@ -5,6 +5,7 @@ import { SyncError } from '../../core/errors.js';
 import type { Services } from '../../core/service/index.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import type { BeachService } from '../beach/beach-service.js';
+import type { BeachLimits } from '../beach/limits.js';
 import { registerBeachRoutes } from './beach-routes.js';
 import { registerWebRoutes } from './web-routes.js';
 import { limitBody } from './body-limit.js';
@@ -40,6 +41,8 @@ export interface HttpDeps {
   ready: () => boolean | Promise<boolean>;
   /** The public beach protocol, mounted ahead of the room API's middleware (its own CORS). */
   beach?: BeachService;
+  /** The beach's per-client budgets. */
+  beachLimits?: BeachLimits;
   /** The built web pages (dist/web), or null when they cannot be found. */
   webDir?: string | null;
   /** Users, tokens and the device flow (D18–D22). */
@@ -83,7 +86,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   if (deps.requestLog) app.use('*', logRequests(deps.requestLog));
   // The public beach answers before the room API's CORS and Host check (it is open to every origin).
-  if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log });
+  if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log, ...(deps.beachLimits ? { limits: deps.beachLimits } : {}) });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', checkOrigin(deps.corsOrigins ?? [], deps.identity?.publicUrl));

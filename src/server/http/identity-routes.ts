@@ -9,6 +9,7 @@ import type { IdentityService } from '../../core/identity/identity-service.js';
 import type { JsonObject } from '../../core/json.js';
 import type { BearerAuth } from '../auth/bearer-auth.js';
 import { jsonBody } from './body.js';
+import { clientAddress } from './client-address.js';
 import { idParam } from './path-params.js';
 import { send } from './respond.js';
 
@@ -44,11 +45,6 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   account: 120,
   recovery: 10,
 };
-
-function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'in-process';
-}
 
 export function limited(identity: IdentityService, family: keyof typeof RATE_LIMITS): MiddlewareHandler {
   return async (c, next) => {

@@ -10,6 +10,8 @@ export type Logger = { error(obj: unknown, msg?: string): void };
 export function sendError(c: Context, error: SyncError): Response {
   const res = send(c, statusOf(error.code), error.toBody());
   if (error.code === 'service_unavailable') res.headers.set('retry-after', '1');
+  const retryAfter = error.details['retry_after'];
+  if (error.code === 'too_many_requests' && typeof retryAfter === 'number') res.headers.set('retry-after', String(retryAfter));
   return res;
 }
 

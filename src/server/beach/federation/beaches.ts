@@ -3,6 +3,7 @@
 // (`<origin>` then `beach.<host>`) before use. Answers come back as {status, body} either way.
 import { MAX_CONTENT_DEPTH } from '../../../beach/index.js';
 import type { BeachService } from '../beach-service.js';
+import { BASE_WORLD, hostnameOf, subdomainOf, type World } from '../world.js';
 import { canonicaliseOrigin, endpoint } from './origin.js';
 import { FederationError, type BeachFetch } from './ssrf.js';
 
@@ -19,6 +20,8 @@ export interface BeachesDeps {
   fetch: BeachFetch;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Runs before every request to another beach (the caller's fetch budget); it throws to refuse. */
+  beforeFetch?: () => Promise<void>;
 }
 
 export interface ReadQuery {
@@ -54,7 +57,27 @@ export class Beaches {
   }
 
   isLocal(origin: string): boolean {
-    return canonicaliseOrigin(origin) === this.own;
+    return this.localWorld(origin) !== null;
+  }
+
+  /**
+   * The world of this server a beach URL names (§6.5), or null for another beach: our own URL is
+   * the base beach, `<own>/w/<label>` a path world, `<sub>.<own host>` (same scheme and port) a
+   * subdomain world; a `/w/<label>` path wins over the host, as it does on the wire.
+   */
+  localWorld(origin: string): World | null {
+    const c = canonicaliseOrigin(origin);
+    if (c === null) return null;
+    const url = new URL(c);
+    const own = new URL(this.own);
+    const label = /^\/w\/([^/]+)$/.exec(url.pathname)?.[1];
+    const path: World | null = label === undefined ? null : { kind: 'path', label };
+    if (url.host === own.host && url.protocol === own.protocol) return path ?? BASE_WORLD;
+    const ownHost = hostnameOf(own.host);
+    if (url.protocol !== own.protocol || url.port !== own.port || !url.hostname.endsWith(`.${ownHost}`)) return null;
+    const sub = subdomainOf(url.hostname.slice(0, -(ownHost.length + 1)));
+    if (sub === null) return null;
+    return path ?? { kind: 'subdomain', sub };
   }
 
   /**
@@ -64,7 +87,7 @@ export class Beaches {
   async resolve(url: string): Promise<string | null> {
     const c = canonicaliseOrigin(url);
     if (c === null) return null;
-    if (this.isLocal(c)) return this.own;
+    if (this.isLocal(c)) return c;
     const cached = this.resolved.get(c);
     if (cached !== undefined) return cached;
     const candidates = [c];
@@ -73,7 +96,7 @@ export class Beaches {
       candidates.push(`${u.protocol}//beach.${u.host}${u.pathname === '/' ? '' : u.pathname}`);
     }
     for (const candidate of candidates) {
-      if (this.isLocal(candidate)) return this.own;
+      if (this.isLocal(candidate)) return candidate;
       try {
         const answer = await this.remote(candidate, 'GET', {});
         if (answer.status >= 200 && answer.status < 300) {
@@ -91,20 +114,23 @@ export class Beaches {
   }
 
   async get(origin: string, query: ReadQuery): Promise<BeachAnswer> {
-    if (this.isLocal(origin)) {
+    const world = this.localWorld(origin);
+    if (world !== null) {
       const local = this.deps.local;
-      if (query.block === undefined || query.block === '') return local.index();
-      return local.read(query.block, query.spindle ?? null, query.pscale === undefined ? null : String(query.pscale));
+      if (query.block === undefined || query.block === '') return local.index(world);
+      return local.read(query.block, query.spindle ?? null, query.pscale === undefined ? null : String(query.pscale), world);
     }
     return this.remote(origin, 'GET', query);
   }
 
   async post(origin: string, block: string, body: Record<string, unknown>): Promise<BeachAnswer> {
-    if (this.isLocal(origin)) return this.deps.local.post(block, structuredClone(body));
+    const world = this.localWorld(origin);
+    if (world !== null) return this.deps.local.post(block, structuredClone(body), world);
     return this.remote(origin, 'POST', { block }, JSON.stringify(body));
   }
 
   private async remote(origin: string, method: 'GET' | 'POST', query: ReadQuery, body?: string): Promise<BeachAnswer> {
+    await this.deps.beforeFetch?.();
     const { status, text } = await this.deps.fetch(endpoint(origin, query), {
       method,
       ...(body === undefined ? {} : { body }),

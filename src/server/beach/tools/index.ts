@@ -11,6 +11,7 @@ import { poolEngage } from './pool.js';
 import { verifyRider } from './rider.js';
 import { grainReach, keyPublish, register } from './substrate.js';
 import { FederationError } from '../federation/ssrf.js';
+import { isSyncError } from '../../../core/errors.js';
 
 export type { BeachToolDeps } from './context.js';
 
@@ -61,6 +62,8 @@ function tool<S extends z.ZodRawShape>(
       try {
         return text(await run(parsed.data));
       } catch (error) {
+        // A refusal of the server's own (a client over its budget, the database down) is D2's, for the MCP layer.
+        if (isSyncError(error)) throw error;
         if (error instanceof ToolRefusal) return text(error.message);
         if (error instanceof FederationError) return text(`Beach unreachable: ${error.message}`);
         return { ...text(`Tool ${name} failed: ${error instanceof Error ? error.message : String(error)}`), isError: true };

@@ -1,28 +1,16 @@
 // pscale_play (bsp-beach §7.6, seed behaviour, read-only): inhabit a handle in a world in one call.
 import { bspRead, formatRead } from '../../../beach/index.js';
 import { beachErrorText } from '../federation/beaches.js';
-import { isBeachUrl } from '../federation/origin.js';
 import { SENTINEL_BLOCKS } from '../sentinel/index.js';
 import { isBlock, loadBlock, type BeachToolDeps } from './context.js';
 import { poolEngage } from './pool.js';
+import { worldUrl } from './world-resolution.js';
 
 export interface PlayInput {
   world: string;
   handle: string;
   secret?: string | undefined;
   room?: string | undefined;
-}
-
-const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
-
-/** A bare world name is the sub-beach `<name>.beach.<base host>` of the default beach; a URL is itself. */
-export function worldUrl(world: string, defaultBeach: string): string | null {
-  if (isBeachUrl(world)) return world;
-  const name = world.trim().toLowerCase();
-  if (!LABEL.test(name)) return null;
-  const base = new URL(defaultBeach);
-  const host = base.host.replace(/^beach\./, '');
-  return `${base.protocol}//${name}.beach.${host}`;
 }
 
 const locationOf = (passport: Record<string, unknown> | null): string | null => {
@@ -33,7 +21,7 @@ const locationOf = (passport: Record<string, unknown> | null): string | null => 
 };
 
 export async function play(deps: BeachToolDeps, input: PlayInput): Promise<string> {
-  const url = worldUrl(input.world, deps.defaultBeach());
+  const url = await worldUrl(deps, input.world);
   const origin = url === null ? null : await deps.beaches.resolve(url);
   if (origin === null) {
     return `No world at "${input.world}" (resolved to ${url ?? 'nothing'}) — it is not a federated beach. Check the world name, or pass a full beach URL.`;
