@@ -17,12 +17,13 @@ import {
   Authenticated, AuthenticateOptionsBody, AuthenticateVerifyBody, CeremonyOptions, CreatedRecoveryCode, PasskeyList, RecoverBody, Recovering, RecoveryCodeList,
   Registered, RegisterOptionsBody, RegisterVerifyBody, RemovedPasskey, RevokedRecoveryCode, SignedOut,
 } from './wire/passkeys.js';
+import { MyRooms, MyRoomsQuery } from './wire/account.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
 
 /** Who may call a route: nobody in particular, a member of the room, or its admin. */
-export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token' | 'session';
+export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token' | 'session' | 'session_or_user_token';
 
 export interface RouteSpec {
   readonly method: Method;
@@ -76,6 +77,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'delete', path: '/tokens/{token}', operationId: 'revokeToken', summary: 'Revoke a token (and its refresh token).', tag: 'tokens', access: 'token_manager', pathParams: ['token'], responses: { 200: RevokedToken } },
   { method: 'post', path: '/tokens/refresh', operationId: 'refreshToken', summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes its family.', tag: 'tokens', access: 'public', body: RefreshBody, responses: { 200: TokenGrant } },
   { method: 'get', path: '/auth/session', operationId: 'sessionInfo', summary: 'Who the passkey session cookie signs in (401 authentication_required without one); pages ask it first.', tag: 'auth', access: 'session', responses: { 200: SessionInfo } },
+  { method: 'get', path: '/auth/rooms', operationId: 'myRooms', summary: "The rooms the signed-in user has a role in, with the role, newest first, paged (a user's tok_: those its scope reaches).", tag: 'auth', access: 'session_or_user_token', query: MyRoomsQuery, responses: { 200: MyRooms } },
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
