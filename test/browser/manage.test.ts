@@ -104,7 +104,7 @@ describe.skipIf(!runBrowserTests)('/manage (Chromium)', () => {
     const secret = (await page.locator('#minted-token').textContent())!;
     expect(secret).toMatch(/^tok_/);
     await page.click('#minted [data-copy]');
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(secret);
     await page.locator('#tokens-table tr', { hasText: 'ci bot' }).waitFor();
     await page.screenshot({ path: shot('manage', '2-minted.png'), fullPage: true });
 

@@ -60,5 +60,23 @@ export function describeItem(item: ScopeItem): string {
 /** The levels at or below `level`, most first. */
 export const levelsUpTo = (level: Level): Level[] => LEVELS.slice(0, LEVELS.indexOf(level) + 1).reverse();
 
+/**
+ * Why keeping only `kept` of `original` would widen a token (null when it does not): a named room
+ * beats rooms:*, so dropping a room named below the remaining wildcard's level (or bound to an
+ * agent) would hand that room to the wildcard. Lowering and dropping are otherwise always narrower.
+ */
+export function widenedByDropping(original: readonly ScopeItem[], kept: readonly ScopeItem[]): string | null {
+  const all = kept.find((i) => i.kind === 'all');
+  if (!all) return null;
+  const keptRooms = new Set(kept.flatMap((i) => (i.kind === 'room' ? [i.room] : [])));
+  for (const item of original) {
+    if (item.kind !== 'room' || keptRooms.has(item.room)) continue;
+    if (item.agent !== null || LEVELS.indexOf(item.level) < LEVELS.indexOf(all.level)) {
+      return `Removing ${itemText(item)} would give ${item.room} the ${itemText(all)} level instead; lower rooms:* first, or keep it.`;
+    }
+  }
+  return null;
+}
+
 /** The highest level a role can use in its room (a token never gets more than its user's role). */
 export const ROLE_CEILING: Readonly<Record<string, Level>> = { owner: 'full', collaborator: 'write', participant: 'write', observer: 'read' };

@@ -3,7 +3,7 @@
 import type { AgentSyncClient, TokenInfo } from '../../client/index.js';
 import { el } from '../shared/dom.js';
 import { confirmButton, errorLine, showError, tokenStatus, when } from './format.js';
-import { describeItem, levelsUpTo, scopeItems, scopeText, type Level, type ScopeItem } from './scope-items.js';
+import { describeItem, levelsUpTo, scopeItems, scopeText, widenedByDropping, type Level, type ScopeItem } from './scope-items.js';
 
 function scopeChips(scope: string): HTMLElement {
   return el('span', { class: 'chips' }, ...scopeItems(scope).map((item) => el('span', { class: 'chip', title: describeItem(item) }, scopeText([item]))));
@@ -37,8 +37,9 @@ function narrowForm(client: AgentSyncClient, token: TokenInfo, done: () => void)
       if (select.value === 'drop') continue;
       kept.push(select.value === 'keep' || item.kind === 'flag' || item.kind === 'other' ? item : { ...item, level: select.value as Level });
     }
-    if (kept.length === 0) {
-      error.textContent = 'A token needs at least one item; revoke it instead.';
+    const refusal = kept.length === 0 ? 'A token needs at least one item; revoke it instead.' : widenedByDropping(items, kept);
+    if (refusal !== null) {
+      error.textContent = refusal;
       return;
     }
     client.patchToken(token.id, { scope: scopeText(kept) }).then(done, (e: unknown) => showError(error, e));
