@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AgentSyncClient } from '../../src/client/index.js';
 import type { IdentityStore } from '../../src/core/ports/identity-store.js';
 import { RATE_LIMITS } from '../../src/server/http/identity-routes.js';
 import { SqliteIdentityStore } from '../../src/server/storage/sqlite/sqlite-identity-store.js';
@@ -93,6 +94,16 @@ for (const backend of BACKENDS) {
       expect(typeof first.body.next).toBe('string');
       const rest = await asSession('ada', `/auth/rooms?limit=3&after=${encodeURIComponent(first.body.next)}`);
       expect(rest.body).toMatchObject({ rooms: [{ id: 'old', role: 'owner' }], next: null });
+    });
+
+    it('the SDK reads it (myRooms) and pages with the cursor', async () => {
+      const token = (await t.app.identity.operatorMint('ada', { scope: 'rooms:*:read' })).token;
+      const sdk = new AgentSyncClient({ baseUrl: 'http://local', token, fetch: async (url, init) => t.app.http.request(String(url), init) });
+      const first = await sdk.myRooms({ limit: 2 });
+      expect(first.rooms.map((r) => `${r.id}:${r.role}`)).toEqual(['shared:observer', 'new:owner']);
+      const rest = await sdk.myRooms({ limit: 2, after: first.next! });
+      expect(rest.rooms.map((r) => r.id)).toEqual(['constructor', 'old']);
+      await expect(new AgentSyncClient({ baseUrl: 'http://local', fetch: async (url, init) => t.app.http.request(String(url), init) }).myRooms()).rejects.toMatchObject({ code: 'authentication_required', status: 401 });
     });
 
     it('a token sees its user’s rooms that its scope reaches, never more (§11 item 7)', async () => {
