@@ -174,6 +174,19 @@ describe.skipIf(!runBrowserTests)('/manage (Chromium)', () => {
     await context.close();
   });
 
+  it('shows a new user with no rooms and no tokens where to start', async () => {
+    const { context, page, problems } = await open(await signedInSession(served.app, 'carol'));
+    await page.goto(`${base}/manage`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    expect(await page.locator('#no-rooms').textContent()).toContain('no role in any room');
+    expect(await page.locator('#no-tokens').textContent()).toContain('No tokens yet');
+    await page.click('#mint-submit');
+    expect(await page.locator('#mint-form .error').textContent()).toContain('Pick at least one');
+    await page.screenshot({ path: shot('manage', '0-new-user.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('sends a signed-out visitor to /signin?next=/manage', async () => {
     const { context, page } = await open(null);
     await page.goto(`${base}/manage`);
