@@ -5,6 +5,7 @@ import type { InvokeResult, RegistrationResult } from '../protocol/wire/invoke.j
 import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
+import type { MyRooms } from '../protocol/wire/account.js';
 import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, SessionInfo, TokenGrant, TokenList } from '../protocol/wire/identity.js';
 import type {
   Authenticated, CeremonyOptions, CreatedRecoveryCode, PasskeyList, Recovering, RecoveryCodeList, Registered, RemovedPasskey, RevokedRecoveryCode, SignedOut,
@@ -129,6 +130,11 @@ export class AgentSyncClient {
   /** Who the passkey session cookie signs in (pages on this server's origin); 401 when signed out. */
   sessionInfo(): Promise<SessionInfo> {
     return this.transport.request('GET', '/auth/session', { idempotent: true });
+  }
+
+  /** The rooms the signed-in user (or this token's user, within its scope) has a role in, with the role; newest first. */
+  myRooms(options: { limit?: number; after?: string } = {}): Promise<MyRooms> {
+    return this.transport.request('GET', '/auth/rooms', { query: options, idempotent: true });
   }
 
   /** Mint a scoped token (needs a passkey session or a token with tokens:manage; never wider than the caller's). */

@@ -10,4 +10,5 @@ export type * from '../protocol/wire/live.js';
 export type * from '../protocol/wire/reads.js';
 export type * from '../protocol/wire/rooms.js';
 export type * from '../protocol/wire/identity.js';
+export type * from '../protocol/wire/account.js';
 export type { ErrorCode } from '../protocol/index.js';

@@ -57,7 +57,7 @@ function operation(route: RouteSpec): JsonSchema {
   responses['5XX'] = error;
   const op: JsonSchema = { operationId: route.operationId, summary: route.summary, tags: [route.tag], parameters: parameters(route), responses };
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: inline(route.body, 'input') } } };
-  op.security = route.access === 'public' ? [] : route.access === 'local_or_token' ? [{}, { bearer: [] }] : route.access === 'session' ? [{ session: [] }] : route.access === 'token_manager' ? [{ bearer: [] }, { session: [] }] : [{ bearer: [] }];
+  op.security = route.access === 'public' ? [] : route.access === 'local_or_token' ? [{}, { bearer: [] }] : route.access === 'session' ? [{ session: [] }] : route.access === 'token_manager' || route.access === 'session_or_user_token' ? [{ bearer: [] }, { session: [] }] : [{ bearer: [] }];
   return op;
 }
 

@@ -17,12 +17,13 @@ import {
   Authenticated, AuthenticateOptionsBody, AuthenticateVerifyBody, CeremonyOptions, CreatedRecoveryCode, PasskeyList, RecoverBody, Recovering, RecoveryCodeList,
   Registered, RegisterOptionsBody, RegisterVerifyBody, RemovedPasskey, RevokedRecoveryCode, SignedOut,
 } from './wire/passkeys.js';
+import { MyRooms, MyRoomsQuery } from './wire/account.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
 
 /** Who may call a route: nobody in particular, a member of the room, or its admin. */
-export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token' | 'session';
+export type Access = 'public' | 'local_or_token' | 'member' | 'admin' | 'owner' | 'token_manager' | 'user_token' | 'session' | 'session_or_user_token';
 
 export interface RouteSpec {
   readonly method: Method;
@@ -67,6 +68,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/rooms/{room}/wait', operationId: 'wait', summary: 'Block until a CEL condition holds or the timeout passes.', tag: 'live', access: 'member', pathParams: ['room'], query: WaitQuery, responses: { 200: WaitResult } },
   { method: 'get', path: '/rooms/{room}/events', operationId: 'events', summary: 'Server-Sent Events of committed changes; resume with Last-Event-ID.', tag: 'live', access: 'member', pathParams: ['room'], query: EventsQuery, responses: { 200: z.string() }, stream: true },
   { method: 'get', path: '/rooms/{room}/dashboard', operationId: 'dashboard', summary: 'The room dashboard page (HTML; the token goes in the URL fragment or the page’s form).', tag: 'web', access: 'public', pathParams: ['room'], responses: { 200: z.string() }, html: true },
+  { method: 'get', path: '/manage', operationId: 'managePage', summary: 'The management page (HTML): your rooms and roles, your tokens (mint, narrow, revoke), your profile; needs a passkey session.', tag: 'web', access: 'public', responses: { 200: z.string() }, html: true },
   { method: 'get', path: '/web/assets/{file}', operationId: 'webAsset', summary: 'A built asset of the web pages (hashed name, immutable).', tag: 'web', access: 'public', pathParams: ['file'], responses: { 200: z.string() }, html: true },
   { method: 'post', path: '/rooms/{room}/invite', operationId: 'inviteUser', summary: 'Give a user a role in the room (owner, through a token at full level for it).', tag: 'rooms', access: 'owner', pathParams: ['room'], body: InviteBody, responses: { 200: Invited } },
   { method: 'post', path: '/rooms/{room}/claim', operationId: 'claimRoom', summary: "Become an owner of a room by presenting its room token (room_) with a user's tok_.", tag: 'rooms', access: 'user_token', pathParams: ['room'], body: ClaimBody, responses: { 200: Claimed } },
@@ -76,6 +78,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'delete', path: '/tokens/{token}', operationId: 'revokeToken', summary: 'Revoke a token (and its refresh token).', tag: 'tokens', access: 'token_manager', pathParams: ['token'], responses: { 200: RevokedToken } },
   { method: 'post', path: '/tokens/refresh', operationId: 'refreshToken', summary: 'Exchange a refresh token for a new pair; a reused refresh token revokes its family.', tag: 'tokens', access: 'public', body: RefreshBody, responses: { 200: TokenGrant } },
   { method: 'get', path: '/auth/session', operationId: 'sessionInfo', summary: 'Who the passkey session cookie signs in (401 authentication_required without one); pages ask it first.', tag: 'auth', access: 'session', responses: { 200: SessionInfo } },
+  { method: 'get', path: '/auth/rooms', operationId: 'myRooms', summary: "The rooms the signed-in user has a role in, with the role, newest first, paged (a user's tok_: those its scope reaches).", tag: 'auth', access: 'session_or_user_token', query: MyRoomsQuery, responses: { 200: MyRooms } },
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },

@@ -9,11 +9,12 @@ export const hasChromium = existsSync(CHROMIUM);
 /** Run page tests here; in CI a missing browser fails them instead. */
 export const runBrowserTests = hasChromium || Boolean(process.env.CI);
 
-export async function launch(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (e.g. turning off a browser-side protection to test the server's own). */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

@@ -1,45 +1,45 @@
 // The scope × role × operation table (issue 10, "must show" 2): every cell's expected decision.
 import { describe, expect, it } from 'vitest';
-import { authorize, OPERATIONS, ROLES, type Operation, type Principal, type Role } from './access.js';
+import { authorize, OPERATIONS, ROLES, ROOMLESS, type Operation, type Principal, type Role } from './access.js';
 import { exceeds, parseScope } from './scope.js';
 import type { Caller } from '../service/caller.js';
 
 const ROOM = 'r1';
 const token = (scope: string, embodied: string | null = null): Principal => ({ kind: 'token', userId: 'u1', tokenId: 't1', scope: parseScope(scope), embodied });
 const decide = (p: Principal, role: Role | null, op: Operation, localMode = false) =>
-  authorize(p, op === 'create_room' || op === 'manage_tokens' ? null : { id: ROOM, role }, op, { localMode });
+  authorize(p, ROOMLESS.has(op) ? null : { id: ROOM, role }, op, { localMode });
 
 // Column order of the expectation strings (Y = allow, . = deny).
-const COLUMNS: Operation[] = ['read_context', 'invoke', 'register', 'join', 'create_room', 'invite', 'delete_room', 'manage_tokens', 'wait', 'events', 'eval'];
+const COLUMNS: Operation[] = ['read_context', 'invoke', 'register', 'join', 'create_room', 'invite', 'delete_room', 'manage_tokens', 'wait', 'events', 'eval', 'list_rooms'];
 const ROLE_COLUMNS: Array<Role | null> = [...ROLES, null];
 
 //                                 owner          collaborator   participant    observer       no role
 const TABLE: Record<string, [string, string, string, string, string]> = {
-  'rooms:r1':                     ['YYYY.YY.YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
-  'rooms:r1:write':               ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
-  'rooms:r1:read':                ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
+  'rooms:r1':                     ['YYYY.YY.YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:r1:write':               ['Y..Y....YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:r1:read':                ['Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', '...........Y'],
   // bound to an agent nobody of this user has joined yet: it may join as a, nothing more (§11.10)
-  'rooms:r1:agent:a':             ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
-  'rooms:*':                      ['YYYY.YY.YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
-  'rooms:*:write':                ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
-  'rooms:*:read':                 ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
-  'rooms:other':                  ['...........', '...........', '...........', '...........', '...........'],
-  'rooms:* rooms:r1:read':        ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
-  'create_rooms':                 ['....Y......', '....Y......', '....Y......', '....Y......', '....Y......'],
-  'tokens:manage':                ['.......Y...', '.......Y...', '.......Y...', '.......Y...', '.......Y...'],
-  'rooms:r1 create_rooms':        ['YYYY.YY.YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '....Y......'].map((s, i) => (i < 4 ? s.slice(0, 4) + 'Y' + s.slice(5) : s)) as [string, string, string, string, string],
+  'rooms:r1:agent:a':             ['Y..Y....YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:*':                      ['YYYY.YY.YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:*:write':                ['Y..Y....YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:*:read':                 ['Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:other':                  ['...........Y', '...........Y', '...........Y', '...........Y', '...........Y'],
+  'rooms:* rooms:r1:read':        ['Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', '...........Y'],
+  'create_rooms':                 ['....Y......Y', '....Y......Y', '....Y......Y', '....Y......Y', '....Y......Y'],
+  'tokens:manage':                ['.......Y...Y', '.......Y...Y', '.......Y...Y', '.......Y...Y', '.......Y...Y'],
+  'rooms:r1 create_rooms':        ['YYYY.YY.YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '....Y......Y'].map((s, i) => (i < 4 ? s.slice(0, 4) + 'Y' + s.slice(5) : s)) as [string, string, string, string, string],
 };
 
 // The same table for a write-capable token that embodied agent "b" in the room (D20).
 const EMBODIED: Record<string, [string, string, string, string, string]> = {
-  'rooms:r1:write':               ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'],
-  'rooms:r1:read':                ['Y.......YYY', 'Y.......YYY', 'Y.......YYY', 'Y.......YYY', '...........'],
+  'rooms:r1:write':               ['YYYY....YYYY', 'YYYY....YYYY', 'YYYY....YYYY', 'Y.......YYYY', '...........Y'],
+  'rooms:r1:read':                ['Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', 'Y.......YYYY', '...........Y'],
   // embodied as b, bound to a: the binding wins and a is not driven, so no agent
-  'rooms:r1:agent:a':             ['Y..Y....YYY', 'Y..Y....YYY', 'Y..Y....YYY', 'Y.......YYY', '...........'],
+  'rooms:r1:agent:a':             ['Y..Y....YYYY', 'Y..Y....YYYY', 'Y..Y....YYYY', 'Y.......YYYY', '...........Y'],
 };
 
 // A bound token whose own family joined its agent a.
-const BOUND_EMBODIED: [string, string, string, string, string] = ['YYYY....YYY', 'YYYY....YYY', 'YYYY....YYY', 'Y.......YYY', '...........'];
+const BOUND_EMBODIED: [string, string, string, string, string] = ['YYYY....YYYY', 'YYYY....YYYY', 'YYYY....YYYY', 'Y.......YYYY', '...........Y'];
 
 describe('scope × role × operation', () => {
   for (const [scope, rows] of Object.entries(TABLE)) {
@@ -128,7 +128,7 @@ describe('scope × role × operation', () => {
   });
 
   it('§11.1 unlinked users read any room: no role, no access, even with rooms:*', () => {
-    for (const op of OPERATIONS.filter((o) => o !== 'create_room' && o !== 'manage_tokens')) expect(decide(token('rooms:*'), null, op).allowed).toBe(false);
+    for (const op of OPERATIONS.filter((o) => !ROOMLESS.has(o))) expect(decide(token('rooms:*'), null, op).allowed).toBe(false);
   });
 
   it('no token can widen itself: a scope within another never allows a cell the other denies', () => {
@@ -159,11 +159,11 @@ describe('scope × role × operation', () => {
   it('keeps legacy callers working (D19)', () => {
     const legacy = (kind: Caller['kind'], agentId: string | null = null): Principal => ({ kind: 'legacy', caller: { kind, agentId } });
     const row = (p: Principal, localMode = false) => COLUMNS.map((op) => (decide(p, null, op, localMode).allowed ? 'Y' : '.')).join('');
-    expect(row(legacy('admin'))).toBe('YYYY..Y.YYY');
-    expect(row(legacy('agent', 'a'))).toBe('YYYY....YYY');
-    expect(row(legacy('viewer'))).toBe('Y..Y....YYY');
-    expect(row(legacy('anonymous'))).toBe('Y..Y....YYY');
-    expect(row(legacy('anonymous'), true)).toBe('Y..YY...YYY');
+    expect(row(legacy('admin'))).toBe('YYYY..Y.YYY.');
+    expect(row(legacy('agent', 'a'))).toBe('YYYY....YYY.');
+    expect(row(legacy('viewer'))).toBe('Y..Y....YYY.');
+    expect(row(legacy('anonymous'))).toBe('Y..Y....YYY.');
+    expect(row(legacy('anonymous'), true)).toBe('Y..YY...YYY.');
   });
 });
 

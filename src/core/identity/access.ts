@@ -30,14 +30,16 @@ export type Operation =
   | 'manage_tokens'
   | 'wait'
   | 'events'
-  | 'eval';
+  | 'eval'
+  /** See which rooms one's user has a role in, and the role (a token sees those its scope reaches). */
+  | 'list_rooms';
 
 export const OPERATIONS: readonly Operation[] = [
-  'read_context', 'invoke', 'register', 'join', 'create_room', 'invite', 'delete_room', 'manage_tokens', 'wait', 'events', 'eval',
+  'read_context', 'invoke', 'register', 'join', 'create_room', 'invite', 'delete_room', 'manage_tokens', 'wait', 'events', 'eval', 'list_rooms',
 ];
 
 /** Operations that concern no room. */
-const ROOMLESS: ReadonlySet<Operation> = new Set(['create_room', 'manage_tokens']);
+export const ROOMLESS: ReadonlySet<Operation> = new Set(['create_room', 'manage_tokens', 'list_rooms']);
 const READS: ReadonlySet<Operation> = new Set(['read_context', 'wait', 'events', 'eval']);
 
 /** Who is asking. */
@@ -152,6 +154,13 @@ function roomless(principal: Principal, op: Operation, options: AuthorizeOptions
       }));
     }
     return deny(new SyncError('scope_denied', 'This token cannot create rooms; a tok_ token with create_rooms can.'));
+  }
+  if (op === 'list_rooms') {
+    // Listing one's own rooms: a session sees all of its user's, a token those its scope reaches
+    // (the caller filters by scope); a legacy bearer belongs to no user.
+    if (principal.kind === 'session') return allow({ kind: 'anonymous', agentId: null, userId: principal.userId });
+    if (principal.kind === 'token') return allow({ kind: 'anonymous', agentId: null, userId: principal.userId, tokenId: principal.tokenId });
+    return deny(new SyncError('authentication_required', 'Listing your rooms and roles needs a passkey session or a tok_ token; room, view and agent tokens list theirs at GET /rooms.'));
   }
   // manage_tokens
   if (principal.kind === 'session') return allow({ kind: 'anonymous', agentId: null, userId: principal.userId });

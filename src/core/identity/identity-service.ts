@@ -7,7 +7,7 @@ import { SyncError, quote } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Credentials } from '../ports/credentials.js';
 import type { IdSource } from '../ports/id-source.js';
-import type { DeviceCodeRecord, IdentityStore, TokenRecord, UserRecord } from '../ports/identity-store.js';
+import type { DeviceCodeRecord, IdentityStore, RoomRole, TokenRecord, UserRecord } from '../ports/identity-store.js';
 import type { Caller } from '../service/caller.js';
 import { authorize, isRole, requireAllowed, ROLES, type Operation, type Principal, type Role } from './access.js';
 import { exceeds, formatScope, grantFor, parseScope, withRoom, type Scope } from './scope.js';
@@ -278,8 +278,15 @@ export class IdentityService {
     return { claimed: true, room: roomId, role: 'owner' };
   }
 
-  async roomsOf(userId: string) {
-    return this.deps.store.roomsOf(userId);
+  /**
+   * The rooms a principal's user has a role in, with the role (room id → link): a session sees all
+   * of them, a token only those its scope reaches (§11 item 7: listings follow the scope).
+   */
+  async memberships(principal: Principal): Promise<Map<string, RoomRole>> {
+    const caller = await this.authorize(principal, null, 'list_rooms');
+    const links = await this.deps.store.roomsOf(caller.userId!);
+    const reachable = principal.kind === 'token' ? links.filter((l) => grantFor(principal.scope, l.roomId) !== null) : links;
+    return new Map(reachable.map((l) => [l.roomId, l]));
   }
 
   // ---- tokens API (§3.8 with §11 items 7, 13, 26 fixed) ----

@@ -11,7 +11,6 @@ import { hashToken } from '../crypto/node-crypto.js';
 import { ByteLru } from '../../core/byte-lru.js';
 import { authorize, requireAllowed, type Operation, type Principal } from '../../core/identity/access.js';
 import type { IdentityService } from '../../core/identity/identity-service.js';
-import { grantFor } from '../../core/identity/scope.js';
 
 /** Each cache is an LRU bounded by bytes: a bearer is client-chosen text of up to the header limit. */
 export const AUTH_CACHE_BYTES = 4 * 1024 * 1024;
@@ -130,9 +129,7 @@ export class BearerAuth {
     if (token === null) return [];
     if (token.startsWith('tok_') && this.identity) {
       // The user's rooms that this token's scope reaches (§11 item 7: listings follow the scope).
-      const principal = await this.identity.principal(token, null);
-      const links = await this.identity.roomsOf(principal.userId);
-      return links.map((l) => l.roomId).filter((room) => grantFor(principal.scope, room) !== null);
+      return [...(await this.identity.memberships(await this.identity.principal(token, null))).keys()];
     }
     return this.store.roomsForCredential(hashToken(token));
   }

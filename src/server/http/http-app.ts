@@ -16,6 +16,7 @@ import { errorResponse, send, sendError, type Logger } from './respond.js';
 import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 import { registerIdentityRoutes, type SessionCheck } from './identity-routes.js';
+import { registerAccountRoutes } from './account-routes.js';
 import type { IdentityService } from '../../core/identity/identity-service.js';
 import type { PasskeyService } from '../../core/identity/passkey-service.js';
 import type { RecoveryCodes } from '../../core/identity/recovery-codes.js';
@@ -79,6 +80,7 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/auth\/passkeys\/?$/, 'GET'],
   [/^\/auth\/(passkeys|recovery)\/[^/]+\/?$/, 'DELETE'],
   [/^\/recover\/validate\/?$/, 'POST'],
+  [/^\/auth\/rooms\/?$/, 'GET'],
   [/^\/mcp\/?$/, 'GET, POST, DELETE'],
 ];
 
@@ -100,8 +102,10 @@ export function createHttpApp(deps: HttpDeps): Hono {
       await refreshLocalMode();
       await next();
     });
-    registerIdentityRoutes(app, { identity: deps.identity.service, auth: deps.auth, session: deps.identity.session });
     const { service, session, passkeys, recovery, publicUrl } = deps.identity;
+    const identityDeps = { identity: service, auth: deps.auth, session };
+    registerIdentityRoutes(app, identityDeps);
+    registerAccountRoutes(app, { ...identityDeps, services: deps.services });
     registerPasskeyRoutes(app, { identity: service, session, passkeys, recovery, publicUrl });
   }
   registerRoutes(app, deps);

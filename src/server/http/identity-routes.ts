@@ -73,17 +73,19 @@ export interface IdentityRouteDeps {
   session: SessionCheck;
 }
 
+/** A user's bearer (`tok_`) or, without one, the passkey session; else 401 saying what is `needed`. */
+export async function userPrincipal(c: Context, { auth, session }: Pick<IdentityRouteDeps, 'auth' | 'session'>, needed: string): Promise<Principal> {
+  const header = c.req.header('authorization');
+  const bearer = header ? await auth.principalFor(header) : null;
+  if (bearer && bearer.kind !== 'legacy') return bearer;
+  if (bearer) throw new SyncError('authentication_required', `${needed}; room, view and agent tokens cannot.`);
+  const signedIn = await session(c);
+  if (!signedIn) throw new SyncError('authentication_required', `${needed}.`);
+  return signedIn;
+}
+
 export function registerIdentityRoutes(app: Hono, { identity, auth, session }: IdentityRouteDeps): void {
-  /** A bearer (`tok_`) or, without one, the passkey session; else 401. */
-  const manager = async (c: Context): Promise<Principal> => {
-    const header = c.req.header('authorization');
-    const bearer = header ? await auth.principalFor(header) : null;
-    if (bearer && bearer.kind !== 'legacy') return bearer;
-    if (bearer) throw new SyncError('authentication_required', 'Managing tokens needs a passkey session or a tok_ token with tokens:manage; room, view and agent tokens cannot.');
-    const signedIn = await session(c);
-    if (!signedIn) throw new SyncError('authentication_required', 'Managing tokens needs a passkey session or a tok_ token with tokens:manage.');
-    return signedIn;
-  };
+  const manager = (c: Context) => userPrincipal(c, { auth, session }, 'Managing tokens needs a passkey session or a tok_ token with tokens:manage');
   const roomPrincipal = async (c: Context, roomId: string): Promise<Principal> => {
     const p = await auth.principalFor(c.req.header('authorization'), roomId);
     if (!p || p.kind === 'legacy') throw new SyncError('authentication_required', 'This needs a user\'s tok_ token.');

@@ -1,6 +1,7 @@
-// The web pages built by Vite (src/web → dist/web): the room dashboard at /rooms/:id/dashboard
-// and its hashed assets under /web/assets/. Every page gets a Content-Security-Policy that allows
-// only this origin's own scripts, styles and connections: no third-party script, no inline code.
+// The web pages built by Vite (src/web → dist/web): the room dashboard at /rooms/:id/dashboard,
+// the management page at /manage, and their hashed assets under /web/assets/. Every page gets a
+// Content-Security-Policy that allows only this origin's own scripts, styles and connections: no
+// third-party script, no inline code.
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Context, Hono } from 'hono';
@@ -55,6 +56,8 @@ export function registerWebRoutes(app: Hono, webDir: string | null): void {
 
   app.get('/signin', () => servePage(webDir, 'signin'));
   app.get('/recover', () => servePage(webDir, 'recover'));
+  // The management page; it asks GET /auth/session itself and sends a signed-out visitor to /signin.
+  app.get('/manage', () => servePage(webDir, 'manage'));
 
   app.get('/web/assets/:file', async (c: Context) => {
     const file = c.req.param('file') ?? '';

@@ -4,6 +4,7 @@
 import { AgentSyncClient, isAgentSyncError } from '../../client/index.js';
 import { byId, clear, el, json } from '../shared/dom.js';
 import { actionsPanel, agentsPanel, auditPanel, counts, messagesPanel, statePanel, viewsPanel, type PanelId, type Snapshot } from './panels.js';
+import '../shared/base.css';
 import './style.css';
 
 const roomId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
