@@ -85,6 +85,9 @@ describe.skipIf(!runBrowserTests)('/manage (Chromium)', () => {
     expect(await page.locator('#profile-id').textContent()).toBe(ada.userId);
     expect(await page.locator('main img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The account panels shared with /signin are mounted under the jump links' anchors.
+    expect(await page.locator('#passkeys h2').textContent()).toBe('Passkeys');
+    expect(await page.locator('#recovery h2').textContent()).toBe('Recovery codes');
     await page.screenshot({ path: shot('manage', '1-overview.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();

@@ -3,6 +3,7 @@
 // Everything shown comes from the API through the SDK and is written as text, never as HTML.
 // The passkeys and recovery sections are filled by the account panels (src/web/shared).
 import type { AgentSyncClient } from '../../client/index.js';
+import { passkeysPanel, recoveryPanel } from '../shared/account-panels.js';
 import { byId } from '../shared/dom.js';
 import { pageClient, requireSession } from '../shared/session.js';
 import { errorLine, showError } from './format.js';
@@ -31,6 +32,9 @@ async function start(client: AgentSyncClient): Promise<void> {
   byId('who').textContent = session.user.username;
   document.title = `Manage · ${session.user.username} · agent-sync`;
   await fill('profile', () => profilePanel(client, session));
+  // The account panels (shared with /signin) fill the two anchors the jump links name.
+  byId('passkeys').replaceChildren(await passkeysPanel(client));
+  byId('recovery').replaceChildren(await recoveryPanel(client));
   let rooms: RoomsState = { rooms: [], next: null };
   const showTokens = () => fill('tokens', () => tokensPanel(client, () => void showTokens()));
   const showMint = () => fill('mint', () => mintForm(client, rooms, () => void showTokens()));

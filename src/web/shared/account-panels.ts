@@ -1,7 +1,6 @@
 // Account panels for pages that manage a signed-in user (the /manage page mounts them): passkeys
 // (list, add another, remove) and recovery codes (create — the secret shown once —, list, revoke).
 // Each returns its own element and redraws itself after every change.
-import './auth.css';
 import type { AgentSyncClient } from '../../client/index.js';
 import type { PasskeyInfo, RecoveryCodeInfo } from '../../protocol/wire/passkeys.js';
 import { el } from './dom.js';
