@@ -6,6 +6,7 @@ import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
 import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, SessionInfo, TokenGrant, TokenList } from '../protocol/wire/identity.js';
+import type { ConsentDecision, ConsentRequest } from '../protocol/wire/oauth.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -126,6 +127,16 @@ export class AgentSyncClient {
   /** Who the passkey session cookie signs in (pages on this server's origin); 401 when signed out. */
   sessionInfo(): Promise<SessionInfo> {
     return this.transport.request('GET', '/auth/session', { idempotent: true });
+  }
+
+  /** A pending OAuth authorization request (the consent page; needs the passkey session). */
+  oauthRequest(handle: string): Promise<ConsentRequest> {
+    return this.transport.request('GET', `/oauth/requests/${encodeURIComponent(handle)}`, { idempotent: true });
+  }
+
+  /** Approve (optionally narrowing the scope) or deny an OAuth request; returns where the browser goes. */
+  oauthDecide(handle: string, body: { approve: boolean; scope?: string }): Promise<ConsentDecision> {
+    return this.transport.request('POST', `/oauth/requests/${encodeURIComponent(handle)}/decision`, { body });
   }
 
   /** Mint a scoped token (needs a passkey session or a token with tokens:manage; never wider than the caller's). */

@@ -26,6 +26,8 @@ import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { beachOrigin, isLoopback, packageVersion, publicOrigin, type Config } from './config.js';
 import type { IdentityStore } from '../core/ports/identity-store.js';
 import { IdentityService } from '../core/identity/identity-service.js';
+import { DEFAULT_OAUTH_SCOPE, OAuthService } from '../core/identity/oauth-service.js';
+import { UserTokenMcpAuth } from './mcp/user-tokens.js';
 import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
 import { SqliteIdentityStore } from './storage/sqlite/sqlite-identity-store.js';
 import { PostgresIdentityStore } from './storage/postgres/postgres-identity-store.js';
@@ -202,6 +204,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     },
   });
   const auth = new BearerAuth(store.credentials, services, identity);
+  const oauth = new OAuthService({ store: identityStore, clock, credentials: nodeCredentials, ids: nodeIds, identity, publicUrl: () => publicUrl });
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   const beach = new BeachService({ store: beachStore, origin: () => origin, now: () => clock.now(), maxBlockBytes: config.beachMaxBlockBytes });
   let listeningPort = config.port;
@@ -224,7 +227,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const mcpState = new McpState(mcpCredentialStore(store));
   const mcpOptions: McpEndpointOptions = {
     services,
-    auth: new LegacyBearerMcpAuth(auth, () => options.localMode),
+    auth: new UserTokenMcpAuth(identity, () => oauth.mcpResource(), new LegacyBearerMcpAuth(auth, () => options.localMode)),
     state: mcpState,
     log,
     serverVersion: packageVersion(),
@@ -254,6 +257,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     identity: {
       service: identity,
       session: cookieSessionCheck(identity, () => publicUrl),
+      oauth,
       // Local mode ends once a user exists, also one made by the operator CLI in another process.
       refreshLocalMode: async () => {
         if (options.localMode) options.localMode = await identity.localMode();
@@ -262,7 +266,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ready: async () => ready && (await healthy()),
     extend: (app) => {
       registerLiveRoutes(app, services, auth);
-      registerMcpRoutes(app, { mcp, beach: mcpBeach });
+      registerMcpRoutes(app, { mcp, beach: mcpBeach, challenge: () => ({ resourceMetadata: oauth.resourceMetadataUrl(), scope: DEFAULT_OAUTH_SCOPE }) });
     },
   });
   const flushTimer = setInterval(() => {

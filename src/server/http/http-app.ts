@@ -16,6 +16,8 @@ import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 import { registerIdentityRoutes, type SessionCheck } from './identity-routes.js';
 import type { IdentityService } from '../../core/identity/identity-service.js';
+import type { OAuthService } from '../../core/identity/oauth-service.js';
+import { registerOAuthMetadataRoutes, registerOAuthRoutes } from './oauth-routes.js';
 import { replacedRoute } from './seed-004-routes.js';
 import { openApiDocument } from '../../protocol/openapi.js';
 
@@ -40,7 +42,7 @@ export interface HttpDeps {
   /** The built web pages (dist/web), or null when they cannot be found. */
   webDir?: string | null;
   /** Users, tokens and the device flow (D18–D22). */
-  identity?: { service: IdentityService; session: SessionCheck; refreshLocalMode: () => Promise<void> };
+  identity?: { service: IdentityService; session: SessionCheck; refreshLocalMode: () => Promise<void>; oauth?: OAuthService };
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
 }
@@ -61,6 +63,10 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/tokens\/[^/]+\/?$/, 'PATCH, DELETE'],
   [/^\/auth\/device(\/token)?\/?$/, 'POST'],
   [/^\/mcp\/?$/, 'GET, POST, DELETE'],
+  [/^\/oauth\/(register|token)\/?$/, 'POST'],
+  [/^\/oauth\/(authorize|consent)\/?$/, 'GET'],
+  [/^\/oauth\/requests\/[^/]+\/?$/, 'GET'],
+  [/^\/oauth\/requests\/[^/]+\/decision\/?$/, 'POST'],
 ];
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -68,6 +74,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.requestLog) app.use('*', logRequests(deps.requestLog));
   // The public beach answers before the room API's CORS and Host check (it is open to every origin).
   if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log });
+  // So do the OAuth discovery documents (public metadata, open to every origin).
+  const oauth = deps.identity?.oauth;
+  if (oauth) registerOAuthMetadataRoutes(app, { oauth, identity: deps.identity!.service });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', checkOrigin(deps.corsOrigins ?? []));
@@ -82,6 +91,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       await next();
     });
     registerIdentityRoutes(app, { identity: deps.identity.service, auth: deps.auth, session: deps.identity.session });
+    if (oauth) registerOAuthRoutes(app, { oauth, identity: deps.identity.service, session: deps.identity.session, webDir: deps.webDir ?? null });
   }
   registerRoutes(app, deps);
   if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);

@@ -42,7 +42,7 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   membership: 60,
 };
 
-function clientAddress(c: Context): string {
+export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'in-process';
 }
@@ -55,7 +55,7 @@ function limited(identity: IdentityService, family: keyof typeof RATE_LIMITS): M
 }
 
 /** RFC 8628 and RFC 6749 clients post forms; ours post JSON. Neither route reads an ambient credential. */
-async function grantBody(c: Context): Promise<JsonObject> {
+export async function grantBody(c: Context): Promise<JsonObject> {
   if (/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) {
     const text = await c.req.text();
     const out: JsonObject = {};

@@ -1,6 +1,8 @@
 // /mcp (the sync tools, behind a credential) and /mcp/beach (the beach tools, open, D26): thin
 // shells handing Hono's web Request to the MCP endpoint. A missing or refused credential is a
-// D2 401 with a WWW-Authenticate challenge (RFC 6750), before any MCP processing.
+// D2 401 with a WWW-Authenticate challenge before any MCP processing: RFC 6750 with the MCP
+// authorization spec's `resource_metadata` (RFC 9728 §5.1) and the scope to ask for, so an MCP
+// client can discover the authorization server and start OAuth from the 401 alone.
 import type { Hono } from 'hono';
 import { isSyncError } from '../../core/errors.js';
 import type { McpEndpoint } from '../mcp/mcp-endpoint.js';
@@ -12,9 +14,20 @@ import { sendError } from './respond.js';
 export interface McpRouteDeps {
   mcp: LazyEndpoint;
   beach?: LazyEndpoint;
+  /** Where the protected resource metadata is, and the scope a client should ask for. */
+  challenge?: () => { resourceMetadata: string; scope: string };
 }
 
-export function registerMcpRoutes(app: Hono, { mcp, beach }: McpRouteDeps): void {
+/** The WWW-Authenticate value of a 401 (no error code when no credential was sent, RFC 6750 §3.1). */
+export function bearerChallenge(code: 'authentication_required' | 'invalid_token', challenge?: { resourceMetadata: string; scope: string }): string {
+  const params: string[] = [];
+  if (challenge) params.push(`resource_metadata="${challenge.resourceMetadata}"`);
+  if (code === 'invalid_token') params.push('error="invalid_token"', 'error_description="The bearer token is unknown, expired, revoked or not valid here."');
+  if (challenge) params.push(`scope="${challenge.scope}"`);
+  return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
+}
+
+export function registerMcpRoutes(app: Hono, { mcp, beach, challenge }: McpRouteDeps): void {
   const mount = (path: string, endpoint: LazyEndpoint) => {
     for (const method of ['get', 'post', 'delete'] as const) {
       app[method](path, async (c) => {
@@ -23,8 +36,7 @@ export function registerMcpRoutes(app: Hono, { mcp, beach }: McpRouteDeps): void
         } catch (error) {
           if (!isSyncError(error) || (error.code !== 'authentication_required' && error.code !== 'invalid_token')) throw error;
           const res = sendError(c, error);
-          const challenge = error.code === 'invalid_token' ? 'Bearer error="invalid_token", error_description="The bearer token is not valid here."' : 'Bearer';
-          res.headers.set('www-authenticate', challenge);
+          res.headers.set('www-authenticate', bearerChallenge(error.code, challenge?.()));
           return res;
         }
       });

@@ -13,7 +13,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 export function tokenRow(over: Partial<TokenRecord> & { id: string }): TokenRecord {
   return {
-    kind: 'tok_', hash: `h-${over.id}`, userId: 'u1', scope: 'rooms:*', label: null, family: 'f1', pairId: null, clientId: null,
+    kind: 'tok_', hash: `h-${over.id}`, userId: 'u1', scope: 'rooms:*', label: null, family: 'f1', pairId: null, clientId: null, resource: null,
     createdAt: T0, expiresAt: null, revokedAt: null, usedAt: null, lastUsedAt: null, ...over,
   };
 }

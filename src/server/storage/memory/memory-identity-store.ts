@@ -2,11 +2,13 @@
 import type {
   DeviceCodeRecord, IdentityStore, PasskeyRecord, RoomRole, SessionRecord, TokenKind, TokenRecord, UserRecord,
 } from '../../../core/ports/identity-store.js';
+import { MemoryOAuthStore } from './memory-oauth-store.js';
 
 const copy = <T extends object>(x: T): T => structuredClone(x);
 const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
 export class MemoryIdentityStore implements IdentityStore {
+  readonly oauth = new MemoryOAuthStore();
   private readonly users = new Map<string, UserRecord>();
   private readonly passkeys = new Map<string, PasskeyRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
@@ -199,6 +201,7 @@ export class MemoryIdentityStore implements IdentityStore {
     for (const [k, s] of this.sessions) if (s.expiresAt < before) this.sessions.delete(k);
     for (const [k, d] of this.devices) if (d.expiresAt < before) this.devices.delete(k);
     for (const k of this.hits.keys()) if ((JSON.parse(k) as [string, number])[1] < before) this.hits.delete(k);
+    await this.oauth.purge(before);
   }
   async close() {}
 }
