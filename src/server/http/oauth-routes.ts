@@ -16,7 +16,7 @@ import { servePage } from './web-routes.js';
 /** Per-minute limits per client address. */
 export const OAUTH_RATE_LIMITS = {
   metadata: 300,
-  register: 10,
+  register: 20,
   authorize: 60,
   consent: 60,
   token: 60,
