@@ -14,7 +14,7 @@ import type { OAuthClientRecord, OAuthRequestRecord } from '../ports/oauth-store
 import type { Principal } from './access.js';
 import type { IdentityService, TokenGrant } from './identity-service.js';
 import { exceeds, formatScope, parseScope } from './scope.js';
-import { redirectUriProblem, isLoopbackRedirect } from './redirect-uris.js';
+import { hasControlOrSpace, isLoopbackRedirect, redirectUriProblem } from './redirect-uris.js';
 
 /** What an MCP client asks for when it names no scope, and what the metadata offers. */
 export const DEFAULT_OAUTH_SCOPE = 'rooms:* create_rooms';
@@ -132,7 +132,7 @@ export class OAuthService {
       if (problem !== null) throw oauthError('invalid_redirect_uri', `The redirect URI ${quote(uri)} is refused: ${problem}.`, 'redirect_uris');
     }
     const name = body.client_name;
-    if (name !== undefined && (typeof name !== 'string' || name.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(name))) {
+    if (name !== undefined && (typeof name !== 'string' || name.length > NAME_MAX || hasControlOrSpace(name.replaceAll(' ', '')))) {
       throw oauthError('invalid_client_metadata', `client_name must be a line of text of at most ${NAME_MAX} characters.`, 'client_name');
     }
     this.listOf(body.grant_types, ['authorization_code', 'refresh_token'], 'grant_types');
@@ -253,7 +253,7 @@ export class OAuthService {
     const now = this.now();
     await this.deps.store.oauth.createCode({
       hash: code.hash, clientId: row.clientId, userId, redirectUri: row.redirectUri, codeChallenge: row.codeChallenge, scope, resource: row.resource,
-      family: this.deps.ids.uuid(), createdAt: now, expiresAt: now + CODE_TTL_S * 1000, usedAt: null,
+      family: this.deps.ids.uuid(), createdAt: now, expiresAt: now + CODE_TTL_S * 1000, usedAt: null, replayedAt: null,
     });
     return { redirect: this.redirectWith(row.redirectUri, { code: code.token, ...state }) };
   }
@@ -299,9 +299,16 @@ export class OAuthService {
     if (!VERIFIER.test(verifier) || this.deps.credentials.s256(verifier) !== row.codeChallenge) throw invalid('the PKCE code_verifier does not match the challenge');
     if (body.resource !== undefined && body.resource !== row.resource) throw oauthError('invalid_target', `The code was issued for ${row.resource}.`, 'resource');
     const client = await this.deps.store.oauth.client(row.clientId);
-    return this.deps.identity.issue(row.userId, row.scope, {
+    const granted = await this.deps.identity.issue(row.userId, row.scope, {
       clientId: row.clientId, resource: row.resource, family: row.family, label: `MCP client: ${(client?.name ?? row.clientId).slice(0, 150)}`,
     });
+    // A replay that raced this exchange may have revoked the family before these tokens existed:
+    // it recorded itself first, so look now and take the new tokens down too.
+    if ((await this.deps.store.oauth.code(row.hash))?.replayedAt !== null) {
+      await this.deps.identity.revokeFamily(row.family);
+      throw invalid('it was presented twice at once, and the tokens issued for it are revoked');
+    }
+    return granted;
   }
 
   private checkResource(resource: unknown): void {

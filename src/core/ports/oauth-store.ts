@@ -48,6 +48,8 @@ export interface AuthCodeRecord {
   createdAt: number;
   expiresAt: number;
   usedAt: number | null;
+  /** When someone presented it again after its use (the exchange that won checks this last). */
+  replayedAt: number | null;
 }
 
 export interface OAuthStore {
@@ -61,7 +63,7 @@ export interface OAuthStore {
 
   createCode(code: AuthCodeRecord): Promise<void>;
   code(hash: string): Promise<AuthCodeRecord | null>;
-  /** Mark a code used, once: false when it was already used (a replay). */
+  /** Mark a code used, once: false when it was already used — a replay, which is recorded (replayedAt). */
   useCode(hash: string, at: number): Promise<boolean>;
 
   /** Drop requests and codes that expired before `before`. */

@@ -204,13 +204,13 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
       expect(await s().oauth.request('rq')).toBeNull();
     });
 
-    it('authorization codes are used once, even when exchanges race, and purged after expiry', async () => {
-      const code = { hash: 'cd', clientId: 'mcpc_1', userId: 'u1', redirectUri: 'http://127.0.0.1:9/cb', codeChallenge: 'c'.repeat(43), scope: 'rooms:*', resource: 'https://sync.example/mcp', family: 'f9', createdAt: T0, expiresAt: T0 + 60_000, usedAt: null };
+    it('authorization codes are used once, even when exchanges race (the losers are recorded as a replay), and purged after expiry', async () => {
+      const code = { hash: 'cd', clientId: 'mcpc_1', userId: 'u1', redirectUri: 'http://127.0.0.1:9/cb', codeChallenge: 'c'.repeat(43), scope: 'rooms:*', resource: 'https://sync.example/mcp', family: 'f9', createdAt: T0, expiresAt: T0 + 60_000, usedAt: null, replayedAt: null };
       await s().oauth.createCode(code);
       expect(await s().oauth.code('cd')).toEqual(code);
       const wins = await Promise.all([1, 2, 3, 4].map(() => s().oauth.useCode('cd', T0 + 5)));
       expect(wins.filter(Boolean)).toHaveLength(1);
-      expect((await s().oauth.code('cd'))?.usedAt).toBe(T0 + 5);
+      expect(await s().oauth.code('cd')).toMatchObject({ usedAt: T0 + 5, replayedAt: T0 + 5 });
       await s().purge(T0 + 60_001);
       expect(await s().oauth.code('cd')).toBeNull();
     });

@@ -119,7 +119,8 @@ CREATE TABLE oauth_codes (
   family text NOT NULL,
   created_at ${bigint} NOT NULL,
   expires_at ${bigint} NOT NULL,
-  used_at ${bigint}
+  used_at ${bigint},
+  replayed_at ${bigint}
 );
 `;
 

@@ -20,7 +20,7 @@ const request = (r: Row): OAuthRequestRecord => ({
 const code = (r: Row): AuthCodeRecord => ({
   hash: String(r.hash), clientId: String(r.client_id), userId: String(r.user_id), redirectUri: String(r.redirect_uri),
   codeChallenge: String(r.code_challenge), scope: String(r.scope), resource: String(r.resource), family: String(r.family),
-  createdAt: num(r.created_at), expiresAt: num(r.expires_at), usedAt: numOrNull(r.used_at),
+  createdAt: num(r.created_at), expiresAt: num(r.expires_at), usedAt: numOrNull(r.used_at), replayedAt: numOrNull(r.replayed_at),
 });
 
 export class SqlOAuthStore implements OAuthStore {
@@ -54,16 +54,18 @@ export class SqlOAuthStore implements OAuthStore {
 
   async createCode(c: AuthCodeRecord) {
     await this.db.run(
-      `INSERT INTO oauth_codes (hash, client_id, user_id, redirect_uri, code_challenge, scope, resource, family, created_at, expires_at, used_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [c.hash, c.clientId, c.userId, c.redirectUri, c.codeChallenge, c.scope, c.resource, c.family, c.createdAt, c.expiresAt, c.usedAt],
+      `INSERT INTO oauth_codes (hash, client_id, user_id, redirect_uri, code_challenge, scope, resource, family, created_at, expires_at, used_at, replayed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [c.hash, c.clientId, c.userId, c.redirectUri, c.codeChallenge, c.scope, c.resource, c.family, c.createdAt, c.expiresAt, c.usedAt, c.replayedAt],
     );
   }
   code(hash: string) {
     return this.one('SELECT * FROM oauth_codes WHERE hash = $1', [hash], code);
   }
   async useCode(hash: string, at: number) {
-    return (await this.db.run('UPDATE oauth_codes SET used_at = $2 WHERE hash = $1 AND used_at IS NULL', [hash, at])) === 1;
+    if ((await this.db.run('UPDATE oauth_codes SET used_at = $2 WHERE hash = $1 AND used_at IS NULL', [hash, at])) === 1) return true;
+    await this.db.run('UPDATE oauth_codes SET replayed_at = $2 WHERE hash = $1 AND replayed_at IS NULL', [hash, at]);
+    return false;
   }
 
   async purge(before: number) {

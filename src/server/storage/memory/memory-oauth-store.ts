@@ -40,7 +40,11 @@ export class MemoryOAuthStore implements OAuthStore {
   }
   async useCode(hash: string, at: number) {
     const c = this.codes.get(hash);
-    if (!c || c.usedAt !== null) return false;
+    if (!c) return false;
+    if (c.usedAt !== null) {
+      c.replayedAt ??= at;
+      return false;
+    }
     c.usedAt = at;
     return true;
   }
