@@ -280,7 +280,7 @@ describe('token endpoint', () => {
 });
 
 describe('an OAuth token on /mcp', () => {
-  it('acts with the user\'s roles: rooms it creates are its user\'s; another user\'s agent cannot be taken over', async () => {
+  it('acts with the user\'s roles: rooms it creates are its user\'s; no create_rooms is a 403 step-up; another user\'s agent cannot be taken over', async () => {
     const ada1 = await connectMcp(base, (await grant()).access_token);
     const created = await ada1.call('sync_create_room', { id: 'oauth-room' });
     expect(created.isError, created.text).toBe(false);
@@ -297,7 +297,17 @@ describe('an OAuth token on /mcp', () => {
     const { code } = await codeFor(base, bob.cookie, { client_id: client, challenge: p.challenge }, 'rooms:*:write');
     const bobGrant = (await exchange(code, p)).body;
     const bob1 = await connectMcp(base, bobGrant.access_token);
-    expect((await bob1.call('sync_create_room', { id: 'bob-room' })).code).toBe('scope_denied');
+    // No create_rooms: 403 insufficient_scope before the call runs, naming the scope to ask for (step-up).
+    await expect(bob1.call('sync_create_room', { id: 'bob-room' })).rejects.toThrow(/insufficient_scope/);
+    const stepUp = await fetch(`${base}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bobGrant.access_token}`, 'mcp-session-id': bob1.transport.sessionId!, 'mcp-protocol-version': '2025-06-18', 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'sync_create_room', arguments: { id: 'bob-room' } } }),
+    });
+    expect(stepUp.status).toBe(403);
+    expect(await stepUp.json()).toMatchObject({ error: 'insufficient_scope', scope: 'rooms:*:write create_rooms' });
+    expect(stepUp.headers.get('www-authenticate')).toMatch(new RegExp(`^Bearer resource_metadata="${base}/\\.well-known/oauth-protected-resource/mcp", error="insufficient_scope", error_description="[^"]+", scope="rooms:\\*:write create_rooms"$`));
+    expect((await served.app.services.rooms.list(null, { limit: 100 })).rooms.map((r) => r.id)).not.toContain('bob-room');
     const takeover = await bob1.call('sync_embody', { room: 'oauth-room', agent: 'ada-agent' });
     expect(takeover.code).toBe('agent_exists');
     const own = await bob1.call('sync_embody', { room: 'oauth-room', agent: 'bob-agent' });

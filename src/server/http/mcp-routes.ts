@@ -18,12 +18,17 @@ export interface McpRouteDeps {
   challenge?: () => { resourceMetadata: string; scope: string };
 }
 
-/** The WWW-Authenticate value of a 401 (no error code when no credential was sent, RFC 6750 §3.1). */
-export function bearerChallenge(code: 'authentication_required' | 'invalid_token', challenge?: { resourceMetadata: string; scope: string }): string {
+/**
+ * The WWW-Authenticate value of a 401 (no error code when no credential was sent, RFC 6750 §3.1)
+ * or of a 403 insufficient_scope, whose scope is what to ask for instead.
+ */
+export function bearerChallenge(code: 'authentication_required' | 'invalid_token' | 'insufficient_scope', challenge?: { resourceMetadata: string; scope: string }, needed?: string): string {
   const params: string[] = [];
   if (challenge) params.push(`resource_metadata="${challenge.resourceMetadata}"`);
   if (code === 'invalid_token') params.push('error="invalid_token"', 'error_description="The bearer token is unknown, expired, revoked or not valid here."');
-  if (challenge) params.push(`scope="${challenge.scope}"`);
+  if (code === 'insufficient_scope') params.push('error="insufficient_scope"', 'error_description="The token\'s scope lacks what this request needs."');
+  const scope = needed ?? challenge?.scope;
+  if (scope) params.push(`scope="${scope}"`);
   return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
 }
 
@@ -34,9 +39,10 @@ export function registerMcpRoutes(app: Hono, { mcp, beach, challenge }: McpRoute
         try {
           return await (await endpoint()).handle(c.req.raw);
         } catch (error) {
-          if (!isSyncError(error) || (error.code !== 'authentication_required' && error.code !== 'invalid_token')) throw error;
+          if (!isSyncError(error) || (error.code !== 'authentication_required' && error.code !== 'invalid_token' && error.code !== 'insufficient_scope')) throw error;
           const res = sendError(c, error);
-          res.headers.set('www-authenticate', bearerChallenge(error.code, challenge?.()));
+          const scope = error.code === 'insufficient_scope' ? String(error.details.scope) : undefined;
+          res.headers.set('www-authenticate', bearerChallenge(error.code, challenge?.(), scope));
           return res;
         }
       });

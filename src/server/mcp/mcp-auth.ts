@@ -28,6 +28,8 @@ export interface McpPrincipal {
 }
 
 export interface UserCredential {
+  /** The token's scope text (what a step-up request adds to, MCP authorization §scope challenge). */
+  readonly scope: string;
   /** The caller to join (or re-take) `agentId` in a room with: admin, the agent, or a write-level joiner. */
   joinCaller(roomId: string, agentId: string | null): Promise<Caller>;
   /** The token now acts as this agent in the room (D20). */

@@ -32,6 +32,7 @@ export class UserTokenMcpAuth implements McpAuth {
       callerFor: async (roomId) => identity.authorize(await principal(roomId), roomId, 'read_context'),
       rooms: async () => (await identity.roomsOf(row.userId)).map((l) => l.roomId).filter((room) => grantFor(scope, room) !== null),
       user: {
+        scope: row.scope,
         joinCaller: async (roomId, agentId): Promise<Caller> => identity.authorize(await principal(roomId), roomId, 'join', agentId),
         joined: async (roomId, agentId) => identity.embodied(await principal(roomId), roomId, agentId),
         creator: async () => identity.authorize(await principal(null), null, 'create_room'),
