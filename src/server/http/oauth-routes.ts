@@ -84,14 +84,19 @@ export function registerOAuthRoutes(app: Hono, { oauth, identity, session, webDi
     return principal;
   };
 
-  app.post('/oauth/register', async (c) => {
+  /** The RFC 6749/7591 endpoints: their errors carry error_description and are never cached. */
+  const oauthEndpoint = (run: (c: Context) => Promise<Response>) => async (c: Context) => {
     try {
-      await limit(c, 'register');
-      return noStore(send(c, 201, await oauth.register(await jsonBody(c))));
+      return await run(c);
     } catch (error) {
       return oauthFailure(c, error);
     }
-  });
+  };
+
+  app.post('/oauth/register', oauthEndpoint(async (c) => {
+    await limit(c, 'register');
+    return noStore(send(c, 201, await oauth.register(await jsonBody(c))));
+  }));
 
   app.get('/oauth/authorize', async (c) => {
     await limit(c, 'authorize');
@@ -125,12 +130,8 @@ export function registerOAuthRoutes(app: Hono, { oauth, identity, session, webDi
     return noStore(send(c, 200, await oauth.decide(await signedIn(c), c.req.param('request'), body.approve, body.scope)));
   });
 
-  app.post('/oauth/token', async (c) => {
-    try {
-      await limit(c, 'token');
-      return noStore(send(c, 200, await oauth.token(await grantBody(c))));
-    } catch (error) {
-      return oauthFailure(c, error);
-    }
-  });
+  app.post('/oauth/token', oauthEndpoint(async (c) => {
+    await limit(c, 'token');
+    return noStore(send(c, 200, await oauth.token(await grantBody(c))));
+  }));
 }

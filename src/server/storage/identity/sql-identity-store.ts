@@ -8,6 +8,7 @@ import type {
 } from '../../../core/ports/identity-store.js';
 import type { Role } from '../../../core/identity/access.js';
 import { SqlOAuthStore } from './sql-oauth-store.js';
+import { num, numOrNull, strOrNull, type Row } from './sql-values.js';
 
 export type SqlValue = string | number | null;
 
@@ -18,10 +19,6 @@ export interface SqlExecutor {
   close(): Promise<void>;
 }
 
-type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const user = (r: Row): UserRecord => ({ id: String(r.id), username: String(r.username), createdAt: num(r.created_at) });
 const passkey = (r: Row): PasskeyRecord => ({

@@ -3,11 +3,7 @@
 // count says whether this caller won.
 import type { AuthCodeRecord, OAuthClientRecord, OAuthRequestRecord, OAuthStore } from '../../../core/ports/oauth-store.js';
 import type { SqlExecutor, SqlValue } from './sql-identity-store.js';
-
-type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+import { num, numOrNull, strOrNull, type Row } from './sql-values.js';
 
 const client = (r: Row): OAuthClientRecord => ({
   id: String(r.id), name: strOrNull(r.name), redirectUris: JSON.parse(String(r.redirect_uris)) as string[], createdAt: num(r.created_at),
