@@ -19,6 +19,7 @@ const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
   // MCP tool errors (isError results whose text starts with the code): mcp-tools.test.ts provokes them.
   not_embodied: 'an MCP-only code (mcp-tools.test.ts: mutating tools before sync_embody)',
   agent_in_use: 'an MCP-only code (mcp-tools.test.ts: another session\'s embodied agent)',
+  insufficient_scope: 'an MCP-only code (oauth.test.ts: sync_create_room from a user token without create_rooms is a 403 step-up)',
 };
 
 const produced = new Set<string>();
