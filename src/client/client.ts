@@ -10,6 +10,7 @@ import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedT
 import type {
   Authenticated, CeremonyOptions, CreatedRecoveryCode, PasskeyList, Recovering, RecoveryCodeList, Registered, RemovedPasskey, RevokedRecoveryCode, SignedOut,
 } from '../protocol/wire/passkeys.js';
+import type { ConsentDecision, ConsentRequest } from '../protocol/wire/oauth.js';
 import { followEvents, type FollowOptions } from './events.js';
 import { Transport, type TransportOptions } from './transport.js';
 
@@ -135,6 +136,16 @@ export class AgentSyncClient {
   /** The rooms the signed-in user (or this token's user, within its scope) has a role in, with the role; newest first. */
   myRooms(options: { limit?: number; after?: string } = {}): Promise<MyRooms> {
     return this.transport.request('GET', '/auth/rooms', { query: options, idempotent: true });
+  }
+
+  /** A pending OAuth authorization request (the consent page; needs the passkey session). */
+  oauthRequest(handle: string): Promise<ConsentRequest> {
+    return this.transport.request('GET', `/oauth/requests/${encodeURIComponent(handle)}`, { idempotent: true });
+  }
+
+  /** Approve (optionally narrowing the scope) or deny an OAuth request; returns where the browser goes. */
+  oauthDecide(handle: string, body: { approve: boolean; scope?: string }): Promise<ConsentDecision> {
+    return this.transport.request('POST', `/oauth/requests/${encodeURIComponent(handle)}/decision`, { body });
   }
 
   /** Mint a scoped token (needs a passkey session or a token with tokens:manage; never wider than the caller's). */

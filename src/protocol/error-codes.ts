@@ -43,6 +43,13 @@ export const ERROR_STATUS = {
   recovery_code_invalid: 400,
   recovery_limit: 409,
   recovery_code_not_found: 404,
+  // OAuth (RFC 6749 §5.2, RFC 7591 §3.2.2, RFC 8707, RFC 6750 §3.1)
+  invalid_client: 401,
+  unsupported_grant_type: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
+  invalid_target: 400,
+  insufficient_scope: 403,
   // rooms and agents
   room_exists: 409,
   room_not_found: 404,

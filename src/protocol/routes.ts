@@ -18,6 +18,10 @@ import {
   Registered, RegisterOptionsBody, RegisterVerifyBody, RemovedPasskey, RevokedRecoveryCode, SignedOut,
 } from './wire/passkeys.js';
 import { MyRooms, MyRoomsQuery } from './wire/account.js';
+import {
+  AuthorizationServerMetadata, AuthorizeQuery, ClientRegistrationBody, ConsentDecision, ConsentDecisionBody, ConsentRequest, OAuthTokenBody,
+  ProtectedResourceMetadata, RegisteredClient,
+} from './wire/oauth.js';
 import { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RoomListQuery, RotatedToken } from './wire/rooms.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete' | 'put' | 'options';
@@ -81,6 +85,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/auth/rooms', operationId: 'myRooms', summary: "The rooms the signed-in user has a role in, with the role, newest first, paged (a user's tok_: those its scope reaches).", tag: 'auth', access: 'session_or_user_token', query: MyRoomsQuery, responses: { 200: MyRooms } },
   { method: 'post', path: '/auth/device', operationId: 'startDeviceAuth', summary: 'Start device authorization (RFC 8628): a device code to poll and a user code to approve.', tag: 'auth', access: 'public', body: DeviceStartBody, responses: { 200: DeviceStart } },
   { method: 'post', path: '/auth/device/token', operationId: 'pollDeviceAuth', summary: 'Poll: 400 authorization_pending / slow_down / access_denied / expired_token, or the tokens once approved.', tag: 'auth', access: 'public', body: DeviceTokenBody, responses: { 200: TokenGrant } },
+  { method: 'get', path: '/.well-known/oauth-protected-resource', operationId: 'oauthProtectedResource', summary: 'RFC 9728 metadata of the MCP resource (open to every origin).', tag: 'oauth', access: 'public', responses: { 200: ProtectedResourceMetadata } },
+  { method: 'get', path: '/.well-known/oauth-protected-resource/mcp', operationId: 'oauthProtectedResourceMcp', summary: 'The same, at the path-suffixed URL of /mcp (where a 401 points).', tag: 'oauth', access: 'public', responses: { 200: ProtectedResourceMetadata } },
+  { method: 'get', path: '/.well-known/oauth-authorization-server', operationId: 'oauthAuthorizationServer', summary: 'RFC 8414 authorization server metadata (open to every origin).', tag: 'oauth', access: 'public', responses: { 200: AuthorizationServerMetadata } },
+  ...['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-authorization-server'].map(
+    (path, i): RouteSpec => ({ method: 'options', path, operationId: `oauthMetadataPreflight${i}`, summary: 'CORS preflight: the discovery documents are open to every origin.', tag: 'oauth', access: 'public', responses: { 204: z.null() } }),
+  ),
+  { method: 'post', path: '/oauth/register', operationId: 'oauthRegister', summary: 'Dynamic client registration (RFC 7591): public clients, https or loopback redirect URIs.', tag: 'oauth', access: 'public', body: ClientRegistrationBody, responses: { 201: RegisteredClient } },
+  { method: 'get', path: '/oauth/authorize', operationId: 'oauthAuthorize', summary: 'Start authorization (PKCE S256): 302 to the consent page, or to the client with an error once its redirect URI is known good.', tag: 'oauth', access: 'public', query: AuthorizeQuery, responses: { 302: z.null() } },
+  { method: 'get', path: '/oauth/consent', operationId: 'oauthConsentPage', summary: 'The consent page (HTML; needs a passkey session).', tag: 'oauth', access: 'public', responses: { 200: z.string() }, html: true },
+  { method: 'get', path: '/oauth/requests/{request}', operationId: 'oauthRequest', summary: 'A pending authorization request, for the consent page.', tag: 'oauth', access: 'session', pathParams: ['request'], responses: { 200: ConsentRequest } },
+  { method: 'post', path: '/oauth/requests/{request}/decision', operationId: 'oauthDecide', summary: 'Approve (scope narrowable, never wider) or deny; returns where the browser goes.', tag: 'oauth', access: 'session', pathParams: ['request'], body: ConsentDecisionBody, responses: { 200: ConsentDecision } },
+  { method: 'post', path: '/oauth/token', operationId: 'oauthToken', summary: 'Token endpoint: authorization_code (PKCE) or refresh_token (rotation, reuse revokes the family).', tag: 'oauth', access: 'public', body: OAuthTokenBody, responses: { 200: TokenGrant } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
   { method: 'post', path: '/webauthn/register/options', operationId: 'registerOptions', summary: 'Passkey registration options: a new account (username, no session), another passkey for the signed-in user, or the recovering user\u2019s new passkey.', tag: 'auth', access: 'public', body: RegisterOptionsBody, responses: { 200: CeremonyOptions } },
   { method: 'post', path: '/webauthn/register/verify', operationId: 'registerVerify', summary: 'Finish a registration; a new account or a recovery is signed in (HttpOnly cookie).', tag: 'auth', access: 'public', body: RegisterVerifyBody, responses: { 200: Registered } },

@@ -28,6 +28,8 @@ import { BeachLimits } from './beach/limits.js';
 import { limitedTools } from './beach/tools/budget.js';
 import type { IdentityStore } from '../core/ports/identity-store.js';
 import { IdentityService } from '../core/identity/identity-service.js';
+import { DEFAULT_OAUTH_SCOPE, OAuthService } from '../core/identity/oauth-service.js';
+import { UserTokenMcpAuth } from './mcp/user-tokens.js';
 import { MemoryIdentityStore } from './storage/memory/memory-identity-store.js';
 import { SqliteIdentityStore } from './storage/sqlite/sqlite-identity-store.js';
 import { PostgresIdentityStore } from './storage/postgres/postgres-identity-store.js';
@@ -213,6 +215,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     registrationOpen: () => config.registration === 'open',
   });
   const auth = new BearerAuth(store.credentials, services, identity);
+  const oauth = new OAuthService({ store: identityStore, clock, credentials: nodeCredentials, ids: nodeIds, identity, publicUrl: () => publicUrl });
   const beachStore = overrides.beachStore ?? openBeachStore(store);
   // Per-client budgets in the identity store's windows: every process on one database shares them.
   const beachLimits = new BeachLimits((key, limit, windowMs, message) => identity.limit(key, limit, windowMs, message), {
@@ -249,7 +252,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
   const mcpState = new McpState(mcpCredentialStore(store));
   const mcpOptions: McpEndpointOptions = {
     services,
-    auth: new LegacyBearerMcpAuth(auth, () => options.localMode),
+    auth: new UserTokenMcpAuth(identity, () => oauth.mcpResource(), new LegacyBearerMcpAuth(auth, () => options.localMode)),
     state: mcpState,
     log,
     serverVersion: packageVersion(),
@@ -283,6 +286,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
       passkeys,
       recovery,
       publicUrl: () => publicUrl,
+      oauth,
       // Local mode ends once a user exists, also one made by the operator CLI in another process.
       refreshLocalMode: async () => {
         if (options.localMode) options.localMode = await identity.localMode();
@@ -291,7 +295,7 @@ export function createApp(config: Config, overrides: AppOverrides = {}): App {
     ready: async () => ready && (await healthy()),
     extend: (app) => {
       registerLiveRoutes(app, services, auth);
-      registerMcpRoutes(app, { mcp, beach: mcpBeach, beachLimits });
+      registerMcpRoutes(app, { mcp, beach: mcpBeach, beachLimits, challenge: () => ({ resourceMetadata: oauth.resourceMetadataUrl(), scope: DEFAULT_OAUTH_SCOPE }) });
     },
   });
   const flushTimer = setInterval(() => {

@@ -20,6 +20,7 @@ const UNREACHABLE: Partial<Record<ErrorCode, string>> = {
   // MCP tool errors (isError results whose text starts with the code): mcp-tools.test.ts provokes them.
   not_embodied: 'an MCP-only code (mcp-tools.test.ts: mutating tools before sync_embody)',
   agent_in_use: 'an MCP-only code (mcp-tools.test.ts: another session\'s embodied agent)',
+  insufficient_scope: 'an MCP-only code (oauth.test.ts: sync_create_room from a user token without create_rooms is a 403 step-up)',
 };
 
 const produced = new Set<string>();
@@ -102,6 +103,15 @@ describe('error catalogue (in-process, memory store)', () => {
       expectError(await anon.invoke(room, 'help'), 'authentication_required');
       expectError(await anon.as(`as_${'0'.repeat(48)}`).invoke(room, 'help'), 'invalid_token');
       expectError(await viewer.invoke(room, 'help'), 'read_only_token');
+    });
+
+    it('OAuth: invalid_redirect_uri, invalid_client_metadata, invalid_client, unsupported_grant_type, invalid_target (with error_description)', async () => {
+      expectError(await anon.post('/oauth/register', { redirect_uris: ['http://evil.example/cb'] }), 'invalid_redirect_uri', { field: 'redirect_uris' });
+      expectError(await anon.post('/oauth/register', { redirect_uris: ['https://app.example/cb'], grant_types: ['password'] }), 'invalid_client_metadata', { field: 'grant_types' });
+      const client = (await anon.post('/oauth/register', { redirect_uris: ['https://app.example/cb'] })).body.client_id as string;
+      expectError(await anon.post('/oauth/token', { grant_type: 'refresh_token', refresh_token: 'ref_x', client_id: 'mcpc_nobody' }), 'invalid_client', { field: 'client_id' });
+      expectError(await anon.post('/oauth/token', { grant_type: 'password', client_id: client }), 'unsupported_grant_type', { error_description: expect.any(String) });
+      expectError(await anon.post('/oauth/token', { grant_type: 'refresh_token', refresh_token: 'ref_x', client_id: client, resource: 'https://other.example/mcp' }), 'invalid_target', { field: 'resource' });
     });
 
     it('host_not_allowed: a local-mode server addressed by a name that is not loopback', async () => {

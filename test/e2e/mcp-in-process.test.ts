@@ -39,7 +39,7 @@ describe('a server that is not in local mode', () => {
     served = await serveInProcess(['--host', '0.0.0.0']);
     const res = await rawMcp(served.url, INIT());
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="http:\/\/[^"]+\/.well-known\/oauth-protected-resource\/mcp", scope="rooms:\* create_rooms"$/);
     expect(await res.json()).toMatchObject({ error: 'authentication_required' });
     // Rooms exist only through the operator here: put one in the store with a minted admin token.
     const admin = nodeCredentials.mint('room_');

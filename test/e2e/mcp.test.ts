@@ -182,7 +182,7 @@ describe('MCP transport', () => {
   it('refuses an unknown bearer with 401 invalid_token and a WWW-Authenticate challenge; unparseable JSON is a JSON-RPC parse error', async () => {
     const res = await rawMcp(server.url, INIT(), { authorization: 'Bearer room_not-a-real-token' });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp", error="invalid_token", error_description="[^"]+", scope="rooms:\* create_rooms"$/);
     expect(await res.json()).toMatchObject({ error: 'invalid_token' });
     const bad = await fetch(new URL('/mcp', server.url), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${lobbyRoom.token}` }, body: '{"jsonrpc":' });
     expect(bad.status).toBe(400);

@@ -152,18 +152,25 @@ export class IdentityService {
 
   // ---- bearer resolution ----
 
-  /** The live `tok_` row for a bearer, or invalid_token (unknown, revoked or expired — checked at the instant, §11 item 14). */
-  async liveToken(bearer: string): Promise<TokenRecord> {
+  /**
+   * The live `tok_` row for a bearer, or invalid_token (unknown, revoked or expired — checked at
+   * the instant, §11 item 14). `resource` is where it is presented: a token bound to an audience
+   * (an MCP client's, RFC 8707) is valid there only; the HTTP API passes null.
+   */
+  async liveToken(bearer: string, resource: string | null = null): Promise<TokenRecord> {
     const row = bearer.startsWith('tok_') ? await this.deps.store.tokenByHash(this.deps.credentials.hash(bearer)) : null;
     if (!row || row.kind !== 'tok_' || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= this.now())) {
       throw new SyncError('invalid_token', 'The token is unknown, expired or revoked.');
     }
+    if (row.resource !== null && row.resource !== resource) {
+      throw new SyncError('invalid_token', `The token was issued for ${row.resource} and is valid there only.`, { resource: row.resource });
+    }
     return row;
   }
 
-  /** The principal of a `tok_` bearer, with what it embodied in `roomId` (D20). */
-  async principal(bearer: string, roomId: string | null): Promise<Principal & { kind: 'token' }> {
-    const row = await this.liveToken(bearer);
+  /** The principal of a `tok_` bearer, with what it embodied in `roomId` (D20); `resource` as for liveToken. */
+  async principal(bearer: string, roomId: string | null, resource: string | null = null): Promise<Principal & { kind: 'token' }> {
+    const row = await this.liveToken(bearer, resource);
     const scope = parseScope(row.scope);
     const embodied = roomId === null ? null : await this.deps.store.embodiment(row.family, roomId);
     const agents = roomId === null ? [] : await this.deps.store.agentsOf(row.userId, roomId);
@@ -307,13 +314,13 @@ export class IdentityService {
   }
 
   /** Mint an access token (and a refresh token when asked) for a user. */
-  private async mintPair(userId: string, scope: string, opts: { label: string | null; clientId: string | null; ttlS: number; refresh: boolean; family?: string }): Promise<{ access: TokenRecord; token: string; refresh?: { row: TokenRecord; token: string } }> {
+  private async mintPair(userId: string, scope: string, opts: { label: string | null; clientId: string | null; ttlS: number; refresh: boolean; family?: string; resource?: string | null }): Promise<{ access: TokenRecord; token: string; refresh?: { row: TokenRecord; token: string } }> {
     const now = this.now();
     const family = opts.family ?? this.deps.ids.uuid();
     const minted = this.deps.credentials.mint('tok_');
     const access: TokenRecord = {
       id: this.deps.ids.uuid(), kind: 'tok_', hash: minted.hash, userId, scope, label: opts.label, family, pairId: null, clientId: opts.clientId,
-      createdAt: now, expiresAt: now + opts.ttlS * 1000, revokedAt: null, usedAt: null, lastUsedAt: null,
+      resource: opts.resource ?? null, createdAt: now, expiresAt: now + opts.ttlS * 1000, revokedAt: null, usedAt: null, lastUsedAt: null,
     };
     const rows = [access];
     let refresh: { row: TokenRecord; token: string } | undefined;
@@ -414,8 +421,8 @@ export class IdentityService {
    * Exchange a refresh token (§3.10 with §11 item 15 fixed): it is used once and rotated; the old
    * access token is revoked; a refresh token presented again — a replay — revokes its whole family.
    */
-  async refresh(body: Record<string, unknown>): Promise<TokenGrant> {
-    fieldsOnly(body, ['refresh_token', 'grant_type'], 'POST /tokens/refresh');
+  async refresh(body: Record<string, unknown>, client?: { clientId: string; resource: string | null }): Promise<TokenGrant> {
+    fieldsOnly(body, ['refresh_token', 'grant_type', ...(client ? ['client_id', 'resource', 'scope'] : [])], 'POST /tokens/refresh');
     if (typeof body.refresh_token !== 'string' || body.refresh_token.length > 200) throw bad('refresh_token is required.', 'refresh_token');
     const grant = () => new SyncError('invalid_grant', 'The refresh token is unknown, expired, revoked or already used.');
     const row = body.refresh_token.startsWith('ref_') ? await this.deps.store.tokenByHash(this.deps.credentials.hash(body.refresh_token)) : null;
@@ -426,6 +433,8 @@ export class IdentityService {
       throw grant();
     }
     if (row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now)) throw grant();
+    // OAuth (RFC 6749 §6): the refresh token is bound to its client, and to its audience.
+    if (client && (row.clientId !== client.clientId || (client.resource !== null && row.resource !== client.resource))) throw grant();
     if (!(await this.deps.store.useRefresh(row.id, now))) {
       // Another exchange won the race for this token: that is a replay too.
       await this.deps.store.revokeFamily(row.family, now);
@@ -433,7 +442,7 @@ export class IdentityService {
     }
     const pair = row.pairId === null ? null : await this.deps.store.tokenById(row.pairId);
     const scope = pair?.scope ?? row.scope;
-    const next = await this.mintPair(row.userId, scope, { label: pair?.label ?? row.label, clientId: row.clientId, ttlS: ACCESS_TTL_S, refresh: true, family: row.family });
+    const next = await this.mintPair(row.userId, scope, { label: pair?.label ?? row.label, clientId: row.clientId, ttlS: ACCESS_TTL_S, refresh: true, family: row.family, resource: row.resource });
     // A replay that lost the race may have revoked the family before the new pair existed: it
     // revoked this refresh token too, so look again and take the new pair down with it.
     if ((await this.deps.store.tokenById(row.id))?.revokedAt !== null) {
@@ -442,6 +451,17 @@ export class IdentityService {
     }
     if (pair) await this.deps.store.revokeToken(pair.id, now);
     return { access_token: next.token, token_type: 'Bearer', expires_in: ACCESS_TTL_S, refresh_token: next.refresh!.token, scope };
+  }
+
+  /** Issue an access and refresh pair in a family (the OAuth code exchange; the family lets a replayed code revoke it). */
+  async issue(userId: string, scope: string, opts: { clientId: string; resource: string; family: string; label: string }): Promise<TokenGrant> {
+    const pair = await this.mintPair(userId, scope, { ...opts, ttlS: ACCESS_TTL_S, refresh: true });
+    return { access_token: pair.token, token_type: 'Bearer', expires_in: ACCESS_TTL_S, refresh_token: pair.refresh!.token, scope };
+  }
+
+  /** Revoke every token of a family (a replayed authorization code). */
+  async revokeFamily(family: string): Promise<void> {
+    await this.deps.store.revokeFamily(family, this.now());
   }
 
   // ---- device flow (RFC 8628, D22, §4 with §11 item 17 fixed) ----

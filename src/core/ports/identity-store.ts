@@ -6,6 +6,7 @@
 // token, a new user) is honoured by every other at once. Secrets never reach it: tokens, refresh
 // tokens, sessions and device and user codes are stored by hash. Times are epoch milliseconds.
 import type { Role } from '../identity/access.js';
+import type { OAuthStore } from './oauth-store.js';
 
 export interface UserRecord {
   id: string;
@@ -93,6 +94,12 @@ export interface TokenRecord {
   /** For a refresh token, the access token minted with it. */
   pairId: string | null;
   clientId: string | null;
+  /**
+   * The audience (RFC 8707): null for a token of the whole API (minted by the user, the device
+   * flow or the operator), or this server's MCP URL for a token an MCP client got through OAuth,
+   * which is refused everywhere but /mcp.
+   */
+  resource: string | null;
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
@@ -132,6 +139,9 @@ export interface RoomRole {
 }
 
 export interface IdentityStore {
+  /** OAuth clients, authorization requests and codes (MCP authorization, D22). */
+  readonly oauth: OAuthStore;
+
   // users
   /** Null when the username is taken. */
   createUser(user: UserRecord): Promise<UserRecord | null>;
@@ -221,7 +231,7 @@ export interface IdentityStore {
   // rate limits, shared by every process on the store
   /** Count one hit of `key` in the fixed window containing `at`; returns the count so far. */
   hit(key: string, windowMs: number, at: number): Promise<number>;
-  /** Drop expired sessions, challenges, device codes, recovery codes and rate-limit windows older than `before`. */
+  /** Drop expired sessions, challenges, device codes, recovery codes, OAuth requests and codes, and rate-limit windows older than `before`. */
   purge(before: number): Promise<void>;
 
   close(): Promise<void>;

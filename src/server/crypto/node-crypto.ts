@@ -25,6 +25,7 @@ export const nodeCredentials: Credentials = {
     for (let i = 0; i < 8; i++) code += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
     return `${code.slice(0, 4)}-${code.slice(4)}`;
   },
+  s256: (verifier) => createHash('sha256').update(verifier).digest('base64url'),
 };
 
 /** No 0/O, 1/I: a user types these from a terminal. */

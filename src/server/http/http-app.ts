@@ -21,6 +21,8 @@ import type { IdentityService } from '../../core/identity/identity-service.js';
 import type { PasskeyService } from '../../core/identity/passkey-service.js';
 import type { RecoveryCodes } from '../../core/identity/recovery-codes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
+import type { OAuthService } from '../../core/identity/oauth-service.js';
+import { registerOAuthMetadataRoutes, registerOAuthRoutes } from './oauth-routes.js';
 import { replacedRoute } from './seed-004-routes.js';
 import { openApiDocument } from '../../protocol/openapi.js';
 
@@ -54,6 +56,7 @@ export interface HttpDeps {
     passkeys: PasskeyService;
     recovery: RecoveryCodes;
     publicUrl: () => string;
+    oauth?: OAuthService;
   };
   /** Extra routes mounted by later layers (wait, events). */
   extend?: (app: Hono) => void;
@@ -82,6 +85,10 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/recover\/validate\/?$/, 'POST'],
   [/^\/auth\/rooms\/?$/, 'GET'],
   [/^\/mcp\/?$/, 'GET, POST, DELETE'],
+  [/^\/oauth\/(register|token)\/?$/, 'POST'],
+  [/^\/oauth\/(authorize|consent)\/?$/, 'GET'],
+  [/^\/oauth\/requests\/[^/]+\/?$/, 'GET'],
+  [/^\/oauth\/requests\/[^/]+\/decision\/?$/, 'POST'],
 ];
 
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -89,6 +96,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   if (deps.requestLog) app.use('*', logRequests(deps.requestLog));
   // The public beach answers before the room API's CORS and Host check (it is open to every origin).
   if (deps.beach) registerBeachRoutes(app, { beach: deps.beach, bodyLimitBytes: deps.bodyLimitBytes, log: deps.log, ...(deps.beachLimits ? { limits: deps.beachLimits } : {}) });
+  // So do the OAuth discovery documents (public metadata, open to every origin).
+  const oauth = deps.identity?.oauth;
+  if (oauth) registerOAuthMetadataRoutes(app, { oauth, identity: deps.identity!.service });
   app.use('*', responseHeaders(SYNC_VERSION, deps.corsOrigins ?? []));
   if (deps.localMode) app.use('*', checkHost(deps.allowedHosts ?? []));
   app.use('*', checkOrigin(deps.corsOrigins ?? [], deps.identity?.publicUrl));
@@ -107,6 +117,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     registerIdentityRoutes(app, identityDeps);
     registerAccountRoutes(app, { ...identityDeps, services: deps.services });
     registerPasskeyRoutes(app, { identity: service, session, passkeys, recovery, publicUrl });
+    if (oauth) registerOAuthRoutes(app, { oauth, identity: service, session, webDir: deps.webDir ?? null });
   }
   registerRoutes(app, deps);
   if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);

@@ -54,7 +54,7 @@ export function limited(identity: IdentityService, family: keyof typeof RATE_LIM
 }
 
 /** RFC 8628 and RFC 6749 clients post forms; ours post JSON. Neither route reads an ambient credential. */
-async function grantBody(c: Context): Promise<JsonObject> {
+export async function grantBody(c: Context): Promise<JsonObject> {
   if (/^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '')) {
     const text = await c.req.text();
     const out: JsonObject = {};

@@ -1,8 +1,9 @@
 // Who is calling /mcp (the auth seam). An McpAuth turns the request's bearer into a principal:
 // a stable key (the hash of the credential, so embodiments and narrowed access follow the
-// credential across MCP sessions), and per room the Caller the services act for. Today the
-// legacy room_/view_/as_ bearers are resolved by BearerAuth; an OAuth implementation (tok_ access
-// tokens bound to the /mcp resource) plugs in here when identity lands, without touching the tools.
+// credential across MCP sessions), and per room the Caller the services act for. Legacy
+// room_/view_/as_ bearers are resolved by BearerAuth; users' `tok_` tokens (OAuth access tokens
+// bound to the /mcp resource, and the user's own tokens) by the identity service, with the HTTP
+// API's one authorisation decision (user-tokens.ts).
 import { SyncError } from '../../core/errors.js';
 import { ANONYMOUS, type Caller } from '../../core/service/index.js';
 import { BearerAuth } from '../auth/bearer-auth.js';
@@ -19,6 +20,24 @@ export interface McpPrincipal {
   callerFor(roomId: string): Promise<Caller>;
   /** Rooms the credential itself reaches (null: every room, local mode without a bearer). */
   rooms(): Promise<string[] | null>;
+  /**
+   * For a user's token, whose joins and room creation the identity service decides (D18, D20):
+   * absent for legacy bearers, whose MCP grants (McpState) stand in for that.
+   */
+  readonly user?: UserCredential;
+}
+
+export interface UserCredential {
+  /** The token's scope text (what a step-up request adds to, MCP authorization §scope challenge). */
+  readonly scope: string;
+  /** The caller to join (or re-take) `agentId` in a room with: admin, the agent, or a write-level joiner. */
+  joinCaller(roomId: string, agentId: string | null): Promise<Caller>;
+  /** The token now acts as this agent in the room (D20). */
+  joined(roomId: string, agentId: string): Promise<void>;
+  /** The caller that creates a room (create_rooms in scope). */
+  creator(): Promise<Caller>;
+  /** The user owns the new room and the token reaches it. */
+  created(roomId: string): Promise<void>;
 }
 
 export interface McpAuth {

@@ -158,6 +158,7 @@ export class McpEndpoint {
       if (!session) return rpcError(404, -32001, 'Session not found: initialize a new session.');
       const principal = await this.authenticate(header, sessionId);
       if (principal.key !== session.principal.key) return rpcError(404, -32001, 'Session not found: initialize a new session.');
+      await requireScopeFor(req, principal);
       session.principal = principal;
       session.lastUsed = Date.now();
       return session.transport.handleRequest(req);
@@ -324,6 +325,24 @@ export class McpEndpoint {
       return {};
     });
   }
+}
+
+/**
+ * A user's token without create_rooms calling sync_create_room is answered 403
+ * insufficient_scope before the call runs (the MCP authorization spec's step-up: the client may
+ * ask the user for the wider scope and retry). Every other refusal stays a tool error, naming its room.
+ */
+async function requireScopeFor(req: Request, principal: McpPrincipal): Promise<void> {
+  if (req.method !== 'POST' || !principal.user || principal.mayCreateRooms) return;
+  let body: unknown;
+  try {
+    body = await req.clone().json();
+  } catch {
+    return; // the transport answers the parse error
+  }
+  const calls = (Array.isArray(body) ? body : [body]) as Array<{ method?: unknown; params?: { name?: unknown } } | null>;
+  if (!calls.some((m) => m?.method === 'tools/call' && m.params?.name === 'sync_create_room')) return;
+  throw new SyncError('insufficient_scope', 'This token cannot create rooms: its scope lacks create_rooms.', { scope: `${principal.user.scope} create_rooms` });
 }
 
 function oldestOf(sessions: Session[]): Session {

@@ -171,10 +171,14 @@ export class SyncTools {
 
     sync_embody: async (args, { principal: p, session: sid }) => {
       const roomId = args.room as string;
-      const { caller, access } = await this.base(p, roomId);
-      if (access === 'observer' || access === 'viewer') throw new SyncError('read_only_token', `This session can read the room ${roomId} but cannot embody agents in it.`);
+      const based = await this.base(p, roomId);
       const restriction = await this.deps.state.restrictionOf(p.key, roomId);
-      const agentId = str(args.agent) ?? str(args.role) ?? (caller.kind === 'agent' ? caller.agentId! : defaultAgentId(p.key));
+      const agentId = str(args.agent) ?? str(args.role) ?? (based.caller.kind === 'agent' ? based.caller.agentId! : defaultAgentId(p.key));
+      // A user's write-level token embodies through the join rule (D20): a new agent, or one its user drives.
+      const caller = p.user && based.access === 'viewer' ? await p.user.joinCaller(roomId, agentId) : based.caller;
+      if (based.access === 'observer' || (based.access === 'viewer' && !caller.joins && caller.kind !== 'agent')) {
+        throw new SyncError('read_only_token', `This session can read the room ${roomId} but cannot embody agents in it.`);
+      }
       if (caller.kind === 'agent' && agentId !== caller.agentId) {
         throw new SyncError('identity_mismatch', `This credential acts as ${caller.agentId}, not ${agentId}.`, { authenticated_as: caller.agentId, claimed: agentId });
       }
@@ -210,6 +214,7 @@ export class SyncTools {
           throw error;
         }
       }
+      if (p.user && caller.kind !== 'admin') await p.user.joined(roomId, agentId);
       const as = await this.asAgent(roomId, agentId, caller, sid);
       const context = await this.deps.services.reads.context(roomId, { depth: 'lean' }, as);
       return { context, _session: await this.session(p, sid, roomId) };
@@ -246,6 +251,12 @@ export class SyncTools {
     },
 
     sync_create_room: async (args, { principal: p }) => {
+      if (p.user) {
+        // A user's token: the user owns the room and the token reaches it, as over HTTP (§3.6).
+        const created = await this.deps.services.rooms.create(args as JsonObject, await p.user.creator());
+        await p.user.created(created.id);
+        return created;
+      }
       if (!p.mayCreateRooms) throw new SyncError('scope_denied', 'This credential cannot create rooms.');
       const created = await this.deps.services.rooms.create(args as JsonObject, ANONYMOUS);
       await this.deps.state.grant(p.key, created.id, { kind: 'admin' });
@@ -260,8 +271,15 @@ export class SyncTools {
 
     sync_join_room: async (args, { principal: p }) => {
       const { room: roomId, ...body } = args;
-      const { caller, access } = await this.base(p, roomId as string);
-      if (access === 'observer') throw new SyncError('read_only_token', `This session can read the room ${String(roomId)} but not join it.`);
+      const based = await this.base(p, roomId as string);
+      if (based.access === 'observer') throw new SyncError('read_only_token', `This session can read the room ${String(roomId)} but not join it.`);
+      if (p.user) {
+        // D20: the token joins through the join rule and then acts as the agent it joined.
+        const joined = await this.deps.services.writes.join(roomId as string, body as JsonObject, await p.user.joinCaller(roomId as string, str(body.id) ?? null));
+        await p.user.joined(roomId as string, joined.id);
+        return joined;
+      }
+      const { caller } = based;
       const joined = await this.deps.services.writes.join(roomId as string, body as JsonObject, caller);
       if (caller.kind === 'anonymous' || caller.kind === 'viewer') await this.deps.state.grant(p.key, roomId as string, { kind: 'agent', agentId: joined.id });
       return joined;

@@ -14,7 +14,7 @@ export const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 export function tokenRow(over: Partial<TokenRecord> & { id: string }): TokenRecord {
   return {
-    kind: 'tok_', hash: `h-${over.id}`, userId: 'u1', scope: 'rooms:*', label: null, family: 'f1', pairId: null, clientId: null,
+    kind: 'tok_', hash: `h-${over.id}`, userId: 'u1', scope: 'rooms:*', label: null, family: 'f1', pairId: null, clientId: null, resource: null,
     createdAt: T0, expiresAt: null, revokedAt: null, usedAt: null, lastUsedAt: null, ...over,
   };
 }
@@ -177,5 +177,46 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
     });
 
     passkeyCeremonyCases(s);
+
+    it('tokens keep their audience (resource): null for the whole API, the MCP URL for an OAuth client\'s', async () => {
+      await s().insertTokens([tokenRow({ id: 'api' }), tokenRow({ id: 'mcp', resource: 'https://sync.example/mcp', clientId: 'mcpc_1' })]);
+      expect((await s().tokenById('api'))?.resource).toBeNull();
+      expect(await s().tokenByHash('h-mcp')).toMatchObject({ resource: 'https://sync.example/mcp', clientId: 'mcpc_1' });
+    });
+
+    it('OAuth clients: stored with their exact redirect URIs; hostile ids are plain keys', async () => {
+      const client = { id: 'mcpc_1', name: 'Desk', redirectUris: ['http://127.0.0.1:9/cb', 'https://app.example/cb?x=1'], createdAt: T0 };
+      await s().oauth.createClient(client);
+      await s().oauth.createClient({ ...client, id: '__proto__', name: null });
+      expect(await s().oauth.client('mcpc_1')).toEqual(client);
+      expect(await s().oauth.client('__proto__')).toMatchObject({ name: null });
+      expect(await s().oauth.client('constructor')).toBeNull();
+      await expect(s().oauth.createClient(client)).rejects.toThrow();
+    });
+
+    it('OAuth requests are decided once, never after they expire, even when decisions race', async () => {
+      const request = { hash: 'rq', clientId: 'mcpc_1', redirectUri: 'http://127.0.0.1:9/cb', codeChallenge: 'c'.repeat(43), scope: 'rooms:*', resource: 'https://sync.example/mcp', state: 's', createdAt: T0, expiresAt: T0 + 600_000, decidedAt: null };
+      await s().oauth.createRequest(request);
+      await s().oauth.createRequest({ ...request, hash: 'old', state: null });
+      expect(await s().oauth.request('rq')).toEqual(request);
+      const wins = await Promise.all([1, 2, 3, 4].map(() => s().oauth.decideRequest('rq', T0 + 1)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect((await s().oauth.request('rq'))?.decidedAt).toBe(T0 + 1);
+      expect(await s().oauth.decideRequest('old', T0 + 600_000)).toBe(false);
+      expect(await s().oauth.decideRequest('missing', T0)).toBe(false);
+      await s().purge(T0 + 600_001);
+      expect(await s().oauth.request('rq')).toBeNull();
+    });
+
+    it('authorization codes are used once, even when exchanges race (the losers are recorded as a replay), and purged after expiry', async () => {
+      const code = { hash: 'cd', clientId: 'mcpc_1', userId: 'u1', redirectUri: 'http://127.0.0.1:9/cb', codeChallenge: 'c'.repeat(43), scope: 'rooms:*', resource: 'https://sync.example/mcp', family: 'f9', createdAt: T0, expiresAt: T0 + 60_000, usedAt: null, replayedAt: null };
+      await s().oauth.createCode(code);
+      expect(await s().oauth.code('cd')).toEqual(code);
+      const wins = await Promise.all([1, 2, 3, 4].map(() => s().oauth.useCode('cd', T0 + 5)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await s().oauth.code('cd')).toMatchObject({ usedAt: T0 + 5, replayedAt: T0 + 5 });
+      await s().purge(T0 + 60_001);
+      expect(await s().oauth.code('cd')).toBeNull();
+    });
   });
 }

@@ -117,9 +117,47 @@ CREATE TABLE recovery_codes (
 CREATE INDEX recovery_codes_session ON recovery_codes (session_hash);
 `;
 
-export const SQLITE_IDENTITY_MIGRATIONS: readonly string[] = [ddl('', 'integer'), passkeysDdl('', 'integer')];
+// OAuth for MCP clients (D22): token audience, registered clients, pending requests, codes.
+const oauth = (collate: string, bigint: string) => `
+ALTER TABLE user_tokens ADD COLUMN resource text;
+CREATE TABLE oauth_clients (
+  id text${collate} PRIMARY KEY,
+  name text,
+  redirect_uris text NOT NULL,
+  created_at ${bigint} NOT NULL
+);
+CREATE TABLE oauth_requests (
+  hash text PRIMARY KEY,
+  client_id text${collate} NOT NULL,
+  redirect_uri text NOT NULL,
+  code_challenge text NOT NULL,
+  scope text NOT NULL,
+  resource text NOT NULL,
+  state text,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  decided_at ${bigint}
+);
+CREATE TABLE oauth_codes (
+  hash text PRIMARY KEY,
+  client_id text${collate} NOT NULL,
+  user_id text${collate} NOT NULL,
+  redirect_uri text NOT NULL,
+  code_challenge text NOT NULL,
+  scope text NOT NULL,
+  resource text NOT NULL,
+  family text NOT NULL,
+  created_at ${bigint} NOT NULL,
+  expires_at ${bigint} NOT NULL,
+  used_at ${bigint},
+  replayed_at ${bigint}
+);
+`;
+
+export const SQLITE_IDENTITY_MIGRATIONS: readonly string[] = [ddl('', 'integer'), passkeysDdl('', 'integer'), oauth('', 'integer')];
 
 export const POSTGRES_IDENTITY_MIGRATIONS = [
   { version: 1, name: 'identity: users, passkeys, sessions, tokens, device codes, roles, rate limits', sql: ddl(' COLLATE "C"', 'bigint') },
   { version: 2, name: 'identity: WebAuthn challenges, recovery codes, passkey names', sql: passkeysDdl(' COLLATE "C"', 'bigint') },
+  { version: 3, name: 'identity: OAuth clients, requests, codes; token audience', sql: oauth(' COLLATE "C"', 'bigint') },
 ];

@@ -7,6 +7,8 @@ import type {
   ChallengeKind, ChallengeRecord, DeviceCodeRecord, DeviceStatus, IdentityStore, PasskeyRecord, RecoveryCodeRecord, RoomRole, SessionKind, SessionRecord, TokenKind, TokenRecord, UserRecord,
 } from '../../../core/ports/identity-store.js';
 import type { Role } from '../../../core/identity/access.js';
+import { SqlOAuthStore } from './sql-oauth-store.js';
+import { num, numOrNull, strOrNull, type Row } from './sql-values.js';
 
 export type SqlValue = string | number | null;
 
@@ -17,10 +19,6 @@ export interface SqlExecutor {
   close(): Promise<void>;
 }
 
-type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 const user = (r: Row): UserRecord => ({ id: String(r.id), username: String(r.username), createdAt: num(r.created_at) });
 const passkey = (r: Row): PasskeyRecord => ({
@@ -44,8 +42,8 @@ const session = (r: Row): SessionRecord => ({
 const token = (r: Row): TokenRecord => ({
   id: String(r.id), kind: String(r.kind) as TokenKind, hash: String(r.hash), userId: String(r.user_id), scope: String(r.scope),
   label: strOrNull(r.label), family: String(r.family), pairId: strOrNull(r.pair_id), clientId: strOrNull(r.client_id),
-  createdAt: num(r.created_at), expiresAt: numOrNull(r.expires_at), revokedAt: numOrNull(r.revoked_at), usedAt: numOrNull(r.used_at),
-  lastUsedAt: numOrNull(r.last_used_at),
+  resource: strOrNull(r.resource), createdAt: num(r.created_at), expiresAt: numOrNull(r.expires_at), revokedAt: numOrNull(r.revoked_at),
+  usedAt: numOrNull(r.used_at), lastUsedAt: numOrNull(r.last_used_at),
 });
 const device = (r: Row): DeviceCodeRecord => ({
   id: String(r.id), deviceHash: String(r.device_hash), userCodeHash: String(r.user_code_hash), clientId: strOrNull(r.client_id),
@@ -59,7 +57,10 @@ const role = (r: Row): RoomRole => ({
 const ROLE_ORDER = `CASE role WHEN 'owner' THEN 0 WHEN 'collaborator' THEN 1 WHEN 'participant' THEN 2 ELSE 3 END`;
 
 export class SqlIdentityStore implements IdentityStore {
-  constructor(protected readonly db: SqlExecutor) {}
+  readonly oauth: SqlOAuthStore;
+  constructor(protected readonly db: SqlExecutor) {
+    this.oauth = new SqlOAuthStore(db);
+  }
 
   private async one<T>(sql: string, params: SqlValue[], map: (r: Row) => T): Promise<T | null> {
     const rows = await this.db.all<Row>(sql, params);
@@ -163,11 +164,11 @@ export class SqlIdentityStore implements IdentityStore {
     const params: SqlValue[] = [];
     const rows = tokens.map((t) => {
       const base = params.length;
-      params.push(t.id, t.kind, t.hash, t.userId, t.scope, t.label, t.family, t.pairId, t.clientId, t.createdAt, t.expiresAt, t.revokedAt, t.usedAt, t.lastUsedAt);
-      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      params.push(t.id, t.kind, t.hash, t.userId, t.scope, t.label, t.family, t.pairId, t.clientId, t.resource, t.createdAt, t.expiresAt, t.revokedAt, t.usedAt, t.lastUsedAt);
+      return `(${Array.from({ length: 15 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await this.db.run(
-      `INSERT INTO user_tokens (id, kind, hash, user_id, scope, label, family, pair_id, client_id, created_at, expires_at, revoked_at, used_at, last_used_at)
+      `INSERT INTO user_tokens (id, kind, hash, user_id, scope, label, family, pair_id, client_id, resource, created_at, expires_at, revoked_at, used_at, last_used_at)
        VALUES ${rows.join(', ')}`,
       params,
     );
@@ -279,6 +280,7 @@ export class SqlIdentityStore implements IdentityStore {
     await this.db.run('DELETE FROM webauthn_challenges WHERE expires_at < $1', [before]);
     await this.db.run('DELETE FROM recovery_codes WHERE expires_at < $1', [before]);
     await this.db.run('DELETE FROM rate_limits WHERE window_end < $1', [before]);
+    await this.oauth.purge(before);
   }
 
   close() {

@@ -2,11 +2,13 @@
 import type {
   ChallengeRecord, DeviceCodeRecord, IdentityStore, PasskeyRecord, RecoveryCodeRecord, RoomRole, SessionRecord, TokenKind, TokenRecord, UserRecord,
 } from '../../../core/ports/identity-store.js';
+import { MemoryOAuthStore } from './memory-oauth-store.js';
 
 const copy = <T extends object>(x: T): T => structuredClone(x);
 const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
 
 export class MemoryIdentityStore implements IdentityStore {
+  readonly oauth = new MemoryOAuthStore();
   private readonly users = new Map<string, UserRecord>();
   private readonly passkeys = new Map<string, PasskeyRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
@@ -247,6 +249,7 @@ export class MemoryIdentityStore implements IdentityStore {
     for (const [k, c] of this.challenges) if (c.expiresAt < before) this.challenges.delete(k);
     for (const [k, c] of this.recovery) if (c.expiresAt < before) this.recovery.delete(k);
     for (const k of this.hits.keys()) if ((JSON.parse(k) as [string, number])[1] < before) this.hits.delete(k);
+    await this.oauth.purge(before);
   }
   async close() {}
 }
