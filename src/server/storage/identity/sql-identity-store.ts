@@ -14,6 +14,8 @@ export interface SqlExecutor {
   all<T>(sql: string, params: SqlValue[]): Promise<T[]>;
   /** Run a statement; the number of rows it changed. */
   run(sql: string, params: SqlValue[]): Promise<number>;
+  /** See IdentityStore.changeStamp (optional). */
+  changeStamp?(): string | number | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ const ROLE_ORDER = `CASE role WHEN 'owner' THEN 0 WHEN 'collaborator' THEN 1 WHE
 
 export class SqlIdentityStore implements IdentityStore {
   constructor(protected readonly db: SqlExecutor) {}
+
+  changeStamp(): string | number | null {
+    return this.db.changeStamp?.() ?? null;
+  }
 
   private async one<T>(sql: string, params: SqlValue[], map: (r: Row) => T): Promise<T | null> {
     const rows = await this.db.all<Row>(sql, params);
