@@ -59,11 +59,11 @@ function compile(dir: string, rev: string): string {
   return main;
 }
 
-async function measure(main: string): Promise<{ invoke: number; wakeP50: number; wakeP99: number }> {
+async function measure(main: string): Promise<{ invoke: number; invokeCpuUs: number; wakeP50: number; wakeP99: number }> {
   const a = await startServer({ store, main });
   try {
     const t = await throughput(a, sizes);
-    return { invoke: t.invoke.median, ...(await wake(main)) };
+    return { invoke: t.invoke.median, invokeCpuUs: t.invoke_cpu_us.median, ...(await wake(main)) };
   } finally {
     await a.stop();
   }
@@ -97,9 +97,10 @@ async function main(): Promise<void> {
   } finally {
     base.cleanup();
   }
-  const figure = (key: 'invoke' | 'wakeP50' | 'wakeP99') => ({ base: median(sides.base.map((r) => r[key])), head: median(sides.head.map((r) => r[key])) });
+  const figure = (key: 'invoke' | 'invokeCpuUs' | 'wakeP50' | 'wakeP99') => ({ base: median(sides.base.map((r) => r[key])), head: median(sides.head.map((r) => r[key])) });
   const rows = [
     ['invoke throughput (inv/s, higher is better)', figure('invoke')],
+    ['server CPU per invocation (µs, lower is better)', figure('invokeCpuUs')],
     ['wake latency p50 (ms, lower is better)', figure('wakeP50')],
     ['wake latency p99 (ms, lower is better)', figure('wakeP99')],
   ] as const;

@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       invokeBy[store] = t.invoke;
       rows.push(row('baseline: GET /healthz throughput', 'req/s', store, t.healthz));
       rows.push(row('invoke throughput', 'inv/s', store, t.invoke, '≥ 5,000', (m) => m >= 5000, `${Math.round((100 * t.invoke.median) / t.healthz.median)} % of the /healthz rate`));
+      rows.push(row('server CPU per invocation', 'µs', store, t.invoke_cpu_us));
     }
     if (only.has('wake')) {
       log(`${store}: wake latency (${sizes.wakeRooms * sizes.wakeAgents} pending waits over ${sizes.wakeRooms} rooms)`);

@@ -26,7 +26,7 @@ export async function fanOut(server: BenchServer, sizes: Sizes): Promise<FanOutR
         Array.from({ length: sizes.fanWaitsPerAgent }, () => ({ room: room.id, agent, token: room.agents.get(agent)!, path: waitPath(room.id, `state._shared.go == ${run}`, 110_000) })),
       );
       const waits = await openWaits(waiters, specs);
-      await assertPending(server, setup, [room], waits);
+      await assertPending(server, setup, [room], waits).catch((e: unknown) => { throw new Error(`run ${run}: ${String(e)}`); });
       const t0 = performance.now();
       await invoke(setup, room.id, 'set', { key: 'go', value: run }, room.admin);
       const replies = await Promise.all(waits.map((w) => w.reply));

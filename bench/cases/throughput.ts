@@ -9,6 +9,11 @@ import type { Sizes } from '../sizes.js';
 export interface ThroughputResult {
   healthz: Spread;
   invoke: Spread;
+  /**
+   * Server CPU time per invocation (µs; user + system, warm-up included): steadier than the rate
+   * on a busy machine, where the rate mostly measures how much of the cores the server was given.
+   */
+  invoke_cpu_us: Spread;
   clients: number;
   seconds_per_run: number;
   final_counter: number;
@@ -25,11 +30,14 @@ export async function throughput(server: BenchServer, sizes: Sizes): Promise<Thr
   const inc = (w: number) => clients[w]!.request('POST', '/rooms/throughput/actions/inc/invoke', {}, tokens[w]).then((r) => r.status === 200);
   const healthRuns: number[] = [];
   const invokeRuns: number[] = [];
+  const cpuRuns: number[] = [];
   let invoked = 0;
   try {
     for (let run = 0; run < sizes.runs; run++) {
       const h = await closedLoop(sizes.clients, sizes.warmupMs, sizes.loadMs, healthz);
+      const cpuBefore = server.cpuMs();
       const i = await closedLoop(sizes.clients, sizes.warmupMs, sizes.loadMs, inc);
+      cpuRuns.push(((server.cpuMs() - cpuBefore) * 1000) / i.answered);
       if (h.failures || i.failures) throw new Error(`throughput: ${h.failures} healthz and ${i.failures} invoke failures`);
       healthRuns.push(h.perSecond);
       invokeRuns.push(i.perSecond);
@@ -38,7 +46,7 @@ export async function throughput(server: BenchServer, sizes: Sizes): Promise<Thr
     // Every invocation must have been applied: the counter is at least what we counted.
     const ctx = await setup.json<{ state: { _shared: { n: number } } }>('GET', '/rooms/throughput/context', undefined, room.admin);
     if (ctx.state._shared.n < invoked) throw new Error(`throughput: counter ${ctx.state._shared.n} < ${invoked} counted invocations`);
-    return { healthz: spread(healthRuns), invoke: spread(invokeRuns), clients: sizes.clients, seconds_per_run: sizes.loadMs / 1000, final_counter: ctx.state._shared.n };
+    return { healthz: spread(healthRuns), invoke: spread(invokeRuns), invoke_cpu_us: spread(cpuRuns), clients: sizes.clients, seconds_per_run: sizes.loadMs / 1000, final_counter: ctx.state._shared.n };
   } finally {
     for (const c of clients) c.close();
     setup.close();

@@ -5,6 +5,8 @@ export interface LoadResult {
   perSecond: number;
   completed: number;
   failures: number;
+  /** Every answer, warm-up and the last in-flight ones included (to divide a whole run's CPU time by). */
+  answered: number;
 }
 
 /** Run `op` from `workers` concurrent loops for warmupMs + durationMs; measure the last durationMs. */
@@ -13,9 +15,11 @@ export async function closedLoop(workers: number, warmupMs: number, durationMs: 
   const end = start + durationMs;
   let completed = 0;
   let failures = 0;
+  let answered = 0;
   const loop = async (worker: number) => {
     for (;;) {
       const ok = await op(worker);
+      answered++;
       const now = performance.now();
       if (now > end) return;
       if (now < start) continue;
@@ -24,5 +28,5 @@ export async function closedLoop(workers: number, warmupMs: number, durationMs: 
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, i) => loop(i)));
-  return { perSecond: (completed * 1000) / durationMs, completed, failures };
+  return { perSecond: (completed * 1000) / durationMs, completed, failures, answered };
 }

@@ -112,6 +112,8 @@ function normaliseUserCode(raw: unknown): string {
 export class IdentityService {
   /** Once a user exists local mode is over for good (users are never deleted). */
   private localEnded = false;
+  /** The store's change stamp when it last held no user (null: not known). */
+  private noUsersAt: string | number | null = null;
   /** When this process last recorded each token's use: last_used_at is kept to the minute, not written per request. */
   private readonly touched = new Map<string, number>();
 
@@ -126,7 +128,13 @@ export class IdentityService {
   /** True while the server is in local mode: configured so, and no user exists yet. */
   async localMode(): Promise<boolean> {
     if (!this.deps.localModeConfigured || this.localEnded) return false;
+    // Asked on every request: recount only once the store changed (here or in another process,
+    // e.g. the operator CLI). The stamp is read before the count, so a user made in between
+    // changes it again and is counted by the next call.
+    const stamp = this.deps.store.changeStamp?.() ?? null;
+    if (stamp !== null && stamp === this.noUsersAt) return true;
     if ((await this.deps.store.countUsers()) > 0) this.localEnded = true;
+    else this.noUsersAt = stamp;
     return !this.localEnded;
   }
 

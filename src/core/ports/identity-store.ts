@@ -149,6 +149,12 @@ export interface IdentityStore {
   userByName(username: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
   countUsers(): Promise<number>;
+  /**
+   * Optional, cheap: a value that differs after any change committed to the store, by this
+   * process or another, so a caller can skip a recount while it stays the same. Absent (or
+   * null) when the store has no such signal: callers count.
+   */
+  changeStamp?(): string | number | null;
 
   // passkeys
   addPasskey(passkey: PasskeyRecord): Promise<boolean>;

@@ -92,6 +92,17 @@ export class Presence {
         }
         if (!batch.entries.length) return;
         await tx.commit(batch);
+        // Memory is the truth of soft state: what changed while the write was in flight (a wait
+        // began) is kept, and written by the next flush, instead of being reset to the snapshot.
+        for (const change of batch.entries) {
+          const agent = change.op === 'put' ? current.agents.get(change.entry.key) : undefined;
+          if (change.op !== 'put' || !agent) continue;
+          const live = encodeAgent(agent);
+          if (JSON.stringify(live) === JSON.stringify(change.entry.value)) continue;
+          change.entry = { ...change.entry, value: live };
+          const set = this.dirty.get(roomId) ?? new Set<string>();
+          this.dirty.set(roomId, set.add(agent.id));
+        }
         current.apply(batch);
         // Soft state has no log record; the notice tells the other processes to read it.
         this.registry.publish('presence', roomId, current.logSeq);

@@ -16,6 +16,8 @@ export interface SqlExecutor {
   all<T>(sql: string, params: SqlValue[]): Promise<T[]>;
   /** Run a statement; the number of rows it changed. */
   run(sql: string, params: SqlValue[]): Promise<number>;
+  /** See IdentityStore.changeStamp (optional). */
+  changeStamp?(): string | number | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,10 @@ export class SqlIdentityStore implements IdentityStore {
   readonly oauth: SqlOAuthStore;
   constructor(protected readonly db: SqlExecutor) {
     this.oauth = new SqlOAuthStore(db);
+  }
+
+  changeStamp(): string | number | null {
+    return this.db.changeStamp?.() ?? null;
   }
 
   private async one<T>(sql: string, params: SqlValue[], map: (r: Row) => T): Promise<T | null> {

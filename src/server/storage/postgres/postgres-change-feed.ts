@@ -55,7 +55,7 @@ export class PostgresChangeFeed implements ChangeFeed {
       onclose: () => this.dropped(),
     } as postgres.Options<Record<string, postgres.PostgresType>>);
     this.removeHooks = [
-      store.onCommit((sql, roomId, batch) => sql.unsafe(NOTIFY, [this.payload(batch.log.length ? 'c' : 'p', roomId, seqOf(batch), earliest(batch), 0)])),
+      store.onCommit((roomId, batch) => [NOTIFY, [this.payload(batch.log.length ? 'c' : 'p', roomId, seqOf(batch), earliest(batch), 0)]]),
       store.onDelete((sql, roomId, createdAt) => sql.unsafe(NOTIFY, [this.payload('d', roomId, 0, null, createdAt)])),
     ];
   }

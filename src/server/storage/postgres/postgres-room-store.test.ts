@@ -332,10 +332,11 @@ describe.skipIf(!available)('PostgreSQL', () => {
       const heard: string[] = [];
       try {
         await listener.listen(channel, (payload) => heard.push(payload));
-        store.onCommit((sql, roomId, b) => sql`SELECT pg_notify(${channel}, ${`${roomId}:${b.log.at(-1)?.seq ?? 0}`})`);
-        // A later hook that fails the commit after the NOTIFY was issued: the NOTIFY goes with it.
-        const veto = store.onCommit(async (_sql, _roomId, b) => {
+        store.onCommit((roomId, b) => ['SELECT pg_notify($1, $2)', [channel, `${roomId}:${b.log.at(-1)?.seq ?? 0}`]]);
+        // A later hook that fails the commit after the NOTIFY's hook ran: the NOTIFY goes with it.
+        const veto = store.onCommit((_roomId, b) => {
           if (b.log[0]?.seq === 2) throw new Error('vetoed');
+          return null;
         });
         await store.withRoomLock('r1', (tx) => tx.commit(batch({ log: [logRecord(1)] })));
         await expect(store.withRoomLock('r1', (tx) => tx.commit(batch({ log: [logRecord(2)] })))).rejects.toThrow('vetoed');

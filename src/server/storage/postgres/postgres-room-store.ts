@@ -13,7 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import postgres from 'postgres';
 import type { LogQuery, MessageQuery, RoomStore, RoomTx } from '../../../core/ports/room-store.js';
-import { PostgresCredentialStore } from './postgres-credential-store.js';
+import { PostgresCredentialStore, type Statement } from './postgres-credential-store.js';
 import type { LogRecord, Message, RoomRecord } from '../../../core/room/model.js';
 import { MESSAGE_TAIL, type CommitBatch, type RoomData } from '../../../core/room/room-state.js';
 import { RoomLocks } from '../room-locks.js';
@@ -51,11 +51,12 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * Runs inside the transaction of every commit, after the batch is written and before the lock is
- * released: the place for the change feed's `SELECT pg_notify(...)`, which PostgreSQL delivers
- * only if and when the transaction commits. A hook that throws fails the commit.
+ * The statement a commit runs in its transaction after the batch (sent in the same round trip),
+ * before the lock is released: the place for the change feed's `SELECT pg_notify(...)`, which
+ * PostgreSQL delivers only if and when the transaction commits. A hook that throws fails the
+ * commit (before anything is sent); null adds nothing.
  */
-export type CommitHook = (sql: postgres.TransactionSql<Types>, roomId: string, batch: CommitBatch) => Promise<unknown>;
+export type CommitHook = (roomId: string, batch: CommitBatch) => Statement | null;
 
 /** Runs inside the transaction that deletes a room (with the deleted room's creation time). */
 export type DeleteHook = (sql: postgres.TransactionSql<Types>, roomId: string, createdAt: number) => Promise<unknown>;
@@ -316,7 +317,14 @@ export class PostgresRoomStore implements RoomStore {
     try {
       const pool = this.sql;
       const result = await this.watch(pool, pool.begin(async (sql) => {
-        await sql.unsafe(ROOM_LOCK, [id], { prepare: true });
+        // The lock and the log head in one round trip: the connection runs the second statement
+        // once the first holds the lock, and each statement reads its own snapshot, so the head
+        // is the one under the lock. Until this lock commits, nobody else can move it.
+        const [, headRows] = await Promise.all([
+          sql.unsafe(ROOM_LOCK, [id], { prepare: true }).execute(),
+          sql.unsafe<Array<{ n: number | null }>>(SQL.maxLogSeq, [id], { prepare: true }).execute(),
+        ]);
+        let head: number | null = headRows[0]?.n ?? 0;
         late();
         const current: LockScope = { sql, open: true };
         scope = current;
@@ -326,15 +334,14 @@ export class PostgresRoomStore implements RoomStore {
         const tx: RoomTx = {
           headSeq: async () => {
             live();
+            if (head !== null) return head;
             const [row] = await this.query<{ n: number | null }>(SQL.maxLogSeq, [id], sql);
             return row?.n ?? 0;
           },
           commit: async (batch) => {
             live();
-            await sql.savepoint(async (savepoint) => {
-              await this.applyBatch(savepoint, id, batch);
-              for (const hook of this.hooks) await hook(savepoint, id, batch);
-            });
+            head = null;
+            await sql.savepoint((savepoint) => this.applyBatch(savepoint, id, batch));
           },
         };
         try {
@@ -354,23 +361,19 @@ export class PostgresRoomStore implements RoomStore {
     }
   }
 
-  private async applyBatch(sql: Exec, roomId: string, batch: CommitBatch): Promise<void> {
-    const [exists] = await this.query(SQL.roomExists, [roomId], sql);
-    if (!exists) throw new Error(`room ${roomId} does not exist`);
-    // Sent together (one round trip); the connection runs them in this order.
-    const writes: Array<Promise<unknown>> = [];
-    const run = (text: string, params: unknown[]) => writes.push(this.query(text, params, sql));
-    for (const change of batch.entries) {
-      if (change.op === 'put') run(SQL.upsertEntry, entryParams(roomId, change.entry));
-      else run(SQL.deleteEntry, [roomId, change.scope, change.key]);
+  /**
+   * The batch in one round trip: the room check, the batch's statements and the hooks' go out
+   * together and the connection runs them in order; a failure anywhere fails the savepoint.
+   */
+  private async applyBatch(sql: postgres.TransactionSql<Types>, roomId: string, batch: CommitBatch): Promise<void> {
+    const statements: Statement[] = [[SQL.roomExists, [roomId]], ...batchStatements(roomId, batch, this.credentials)];
+    for (const hook of this.hooks) {
+      const statement = hook(roomId, batch);
+      if (statement) statements.push(statement);
     }
-    for (const m of batch.messages) run(SQL.insertMessage, messageParams(roomId, m));
-    for (const l of batch.log) run(SQL.insertLog, logParams(roomId, l));
-    for (const [name, value] of Object.entries(batch.counters)) run(SQL.upsertCounter, [roomId, name, value]);
-    for (const [text, params] of this.credentials.statementsFor(roomId, batch.credentials)) run(text, params);
-    if (batch.meta) run(SQL.updateRoomMeta, [JSON.stringify(batch.meta), roomId]);
-    if (batch.tokens) run(SQL.updateRoomTokens, [batch.tokens.tokenHash, batch.tokens.viewTokenHash, roomId]);
-    await Promise.all(writes);
+    const [exists, ...writes] = statements.map(([text, params]) => sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true }).execute());
+    const [found] = await Promise.all([exists!, ...writes]);
+    if (found.length === 0) throw new Error(`room ${roomId} does not exist`);
   }
 
   async readLog(roomId: string, query: LogQuery): Promise<LogRecord[]> {
@@ -387,4 +390,19 @@ export class PostgresRoomStore implements RoomStore {
   async pendingTimers(): Promise<Array<{ roomId: string; at: number }>> {
     return (await this.query<{ roomId: string; at: number }>(SQL.pendingTimers)).map((r) => ({ roomId: r.roomId, at: r.at }));
   }
+}
+
+/** What a batch writes, in order (entries, messages, log, counters, credentials, room record). */
+function batchStatements(roomId: string, batch: CommitBatch, credentials: PostgresCredentialStore): Statement[] {
+  const out: Statement[] = [];
+  for (const change of batch.entries) {
+    out.push(change.op === 'put' ? [SQL.upsertEntry, entryParams(roomId, change.entry)] : [SQL.deleteEntry, [roomId, change.scope, change.key]]);
+  }
+  for (const m of batch.messages) out.push([SQL.insertMessage, messageParams(roomId, m)]);
+  for (const l of batch.log) out.push([SQL.insertLog, logParams(roomId, l)]);
+  for (const [name, value] of Object.entries(batch.counters)) out.push([SQL.upsertCounter, [roomId, name, value]]);
+  out.push(...credentials.statementsFor(roomId, batch.credentials));
+  if (batch.meta) out.push([SQL.updateRoomMeta, [JSON.stringify(batch.meta), roomId]]);
+  if (batch.tokens) out.push([SQL.updateRoomTokens, [batch.tokens.tokenHash, batch.tokens.viewTokenHash, roomId]]);
+  return out;
 }

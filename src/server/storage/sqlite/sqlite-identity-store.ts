@@ -1,7 +1,7 @@
 // Identity in SQLite: its own file beside the rooms' (`identity.db` in the data directory),
 // opened shared (WAL, a busy timeout) rather than exclusively, so the operator CLI can create
 // users and mint or revoke tokens while the server runs, and the server sees them at once
-// (nothing above the store caches identity).
+// (nothing above the store caches identity, except what is keyed by the store's change stamp).
 import Database from 'better-sqlite3';
 import { SqlIdentityStore, type SqlExecutor, type SqlValue } from '../identity/sql-identity-store.js';
 import { SQLITE_IDENTITY_MIGRATIONS } from '../identity/identity-schema.js';
@@ -23,7 +23,17 @@ interface Prepared {
 
 class SqliteExecutor implements SqlExecutor {
   private readonly cache = new Map<string, Prepared>();
-  constructor(readonly db: Database.Database) {}
+  /** PRAGMA data_version changes with every commit of another connection (the operator CLI)… */
+  private readonly dataVersion: Database.Statement;
+  /** …and this counts this connection's own writes, which it does not see. */
+  private writes = 0;
+  constructor(readonly db: Database.Database) {
+    this.dataVersion = db.prepare('PRAGMA data_version').pluck();
+  }
+  /** Changes after any commit to the file, by any connection; no read of a table. */
+  changeStamp(): string {
+    return `${this.dataVersion.get() as number}:${this.writes}`;
+  }
   private prepare(sql: string): Prepared {
     let prepared = this.cache.get(sql);
     if (!prepared) {
@@ -36,11 +46,13 @@ class SqliteExecutor implements SqlExecutor {
   }
   async all<T>(sql: string, params: SqlValue[]): Promise<T[]> {
     const { stmt, order } = this.prepare(sql);
+    if (!stmt.readonly) this.writes++;
     return stmt.all(...order.map((i) => params[i])) as T[];
   }
   async run(sql: string, params: SqlValue[]): Promise<number> {
     const { stmt, order } = this.prepare(sql);
     const values = order.map((i) => params[i]);
+    this.writes++;
     return stmt.reader ? stmt.all(...values).length : stmt.run(...values).changes;
   }
   async close(): Promise<void> {
