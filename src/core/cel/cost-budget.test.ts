@@ -13,22 +13,18 @@ function context(shared: Record<string, unknown> = {}) {
   return celContext({ l: Array.from({ length: 1000 }, (_, i) => i), s: 'abc', ...shared });
 }
 
-/** Run and return [outcome, elapsed ms]. */
-function timed(source: string, ctx = context()) {
-  const started = performance.now();
+/**
+ * The evaluation ends with the cost limit's error (no wall-clock check: speed is for the benchmarks;
+ * that the limit is what stopped it is the behaviour, and it bounds the work by construction).
+ */
+function expectStopped(source: string, ctx = context()): void {
   const outcome = runCel(compileCel(source, 'expr'), ctx);
-  return [outcome, performance.now() - started] as const;
-}
-
-function expectStopped(source: string, ctx = context(), limitMs = 1000): void {
-  const [outcome, elapsed] = timed(source, ctx);
   expect(outcome.ok, source).toBe(false);
   if (!outcome.ok) {
     expect(outcome.error.costExceeded, outcome.error.detail).toBe(true);
     expect(outcome.error.code).toBe('cost');
     expect(outcome.error.detail).toContain('cost limit');
   }
-  expect(elapsed, source).toBeLessThan(limitMs);
 }
 
 function expectValue(source: string, value: unknown, ctx = context()): void {
@@ -56,13 +52,13 @@ describe('cost budget', () => {
   });
 
   it('charges errors absorbed inside comprehensions, so error-heavy loops stop quickly too', () => {
-    expectStopped(`${L}.all(a, ${L}.all(b, a / 0 == 1 || true))`, context(), 600);
-    expectStopped(`${L}.all(a, ${L}.all(b, state._shared.nope == 1 || true))`, context(), 600);
+    expectStopped(`${L}.all(a, ${L}.all(b, a / 0 == 1 || true))`, context());
+    expectStopped(`${L}.all(a, ${L}.all(b, state._shared.nope == 1 || true))`, context());
   });
 
   it('charges evaluated nodes, so a large body inside a double loop stops quickly', () => {
     const body = Array.from({ length: 200 }, (_, i) => `a+b<-${i}`).join('||');
-    expectStopped(`${L}.exists(a, ${L}.exists(b, ${body}))`, context(), 600);
+    expectStopped(`${L}.exists(a, ${L}.exists(b, ${body}))`, context());
   });
 
   it('charges allocated data, so doubling a list or a string cannot exhaust memory', () => {

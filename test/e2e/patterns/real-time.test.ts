@@ -42,7 +42,6 @@ describe('timed patterns in real time (real server, SQLite)', () => {
     expect(left.body).toMatchObject({ triggered: true, value: true });
     expect(left.body.actions.trade_scales).toBeUndefined();
     expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(3_000);
   });
 
   it('a 300 ms cooldown ends by itself and wakes the forager waiting for it', async () => {
