@@ -70,22 +70,26 @@ export class Elevation {
     if (typeof level !== 'string' || !(LEVELS as readonly string[]).includes(level)) {
       throw new SyncError('invalid_body', `level must be one of ${LEVELS.join(', ')}.`, { field: 'level', valid: [...LEVELS] });
     }
-    const { row, room, role } = await this.target(principal, body);
     const wanted = level as Level;
-    const max = ROLE_LEVEL[role];
-    if (!atLeast(max, wanted)) {
-      throw new SyncError('scope_denied', `Your role in ${room} is ${role}: you can grant at most ${max}, not ${wanted}.`, { room, role, max_level: max });
+    // Compare-and-set on the scope read: two approvals racing on one token both land (a lost
+    // update would silently drop a room the user granted). Each round re-reads and re-checks.
+    for (let round = 0; round < 8; round++) {
+      const { row, room, role } = await this.target(principal, body);
+      const max = ROLE_LEVEL[role];
+      if (!atLeast(max, wanted)) {
+        throw new SyncError('scope_denied', `Your role in ${room} is ${role}: you can grant at most ${max}, not ${wanted}.`, { room, role, max_level: max });
+      }
+      const scope = parseScope(row.scope);
+      const current = grantFor(scope, room);
+      if (current && atLeast(current.level, wanted)) {
+        return { elevated: false, token_id: row.id, room, level: current.level, scope: row.scope, previous_scope: row.scope };
+      }
+      const rooms = new Map(scope.rooms);
+      rooms.set(room, { level: wanted, agent: null });
+      const next = formatScope({ ...scope, rooms });
+      if (await this.deps.store.setTokenScope(row.id, next, row.scope)) return { elevated: true, token_id: row.id, room, level: wanted, scope: next, previous_scope: row.scope };
     }
-    const scope = parseScope(row.scope);
-    const current = grantFor(scope, room);
-    if (current && atLeast(current.level, wanted)) {
-      return { elevated: false, token_id: row.id, room, level: current.level, scope: row.scope, previous_scope: row.scope };
-    }
-    const rooms = new Map(scope.rooms);
-    rooms.set(room, { level: wanted, agent: null });
-    const next = formatScope({ ...scope, rooms });
-    if (!(await this.deps.store.setTokenScope(row.id, next))) throw new SyncError('token_revoked', 'The token was revoked meanwhile.', { id: row.id });
-    return { elevated: true, token_id: row.id, room, level: wanted, scope: next, previous_scope: row.scope };
+    throw new SyncError('service_unavailable', 'The token kept changing while this approval was applied; try again.', { retry_after: 1 });
   }
 
   /** The session user's own live token and their role in the room; every refusal is its own code. */

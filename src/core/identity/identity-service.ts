@@ -145,6 +145,11 @@ export class IdentityService {
     return this.deps.clock.now();
   }
 
+  /** The one public URL (no trailing slash). */
+  publicUrl(): string {
+    return this.deps.publicUrl();
+  }
+
   // ---- local mode (D21) ----
 
   /** True while the server is in local mode: configured so, and no user exists yet. */
