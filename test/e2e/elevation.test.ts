@@ -112,7 +112,7 @@ for (const backend of IDENTITY_BACKENDS) describe.skipIf(backend.skip)(`scope el
   it('SDK: onElevationRequired gets the link, the approval happens, the call is repeated and succeeds; repeats are bounded', async () => {
     const { w, bob, bobToken } = await setup(await backend.args());
     const asBob = { cookie: bob.cookie, origin: PUBLIC, host: new URL(PUBLIC).host };
-    const fetcher: typeof fetch = (input, init) => w.app.http.request(String(input), init);
+    const fetcher: typeof fetch = async (input, init) => w.app.http.request(String(input), init);
     const page = new AgentSyncClient({ baseUrl: 'http://local', fetch: fetcher, headers: asBob });
     const seen: string[] = [];
     const client = new AgentSyncClient({

@@ -36,3 +36,56 @@ export function runNode(script: string, args: string[], env: Record<string, stri
 }
 
 export const cli = (args: string[], env: Record<string, string> = {}) => runNode('src/cli/main.ts', args, env);
+
+export interface RunningCli {
+  /** Everything written so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the whole run once the process exits. */
+  exited: Promise<Run>;
+  /** Wait until stderr matches (a prompt the CLI prints while it waits); rejects if it exits first. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+/** Start the CLI (from source) and keep it running: for commands that print something, then wait. */
+export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(process.execPath, ['--conditions=agent-sync-source', '--import', 'tsx', resolve(ROOT, 'src/cli/main.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, AGENT_SYNC_URL: '', AGENT_SYNC_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<Run>((done) => child.once('exit', (code) => done({ code, stdout, stderr })));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStderr(pattern, timeoutMs = 30_000) {
+      return new Promise((found, fail) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          fail(new Error(`the CLI never printed ${pattern}:\n${stdout}\n${stderr}`));
+        }, timeoutMs);
+        const check = () => {
+          const match = pattern.exec(stderr);
+          if (match) {
+            clearTimeout(timer);
+            child.stderr.off('data', check);
+            found(match);
+          }
+        };
+        child.stderr.on('data', check);
+        void exited.then(() => {
+          clearTimeout(timer);
+          const match = pattern.exec(stderr);
+          if (match) found(match);
+          else fail(new Error(`the CLI exited before printing ${pattern}:\n${stdout}\n${stderr}`));
+        });
+        check();
+      });
+    },
+  };
+}
