@@ -56,7 +56,7 @@ for (const backend of IDENTITY_BACKENDS) describe.skipIf(backend.skip)(`device a
     expect(JSON.stringify(looked.body)).not.toContain(start.device_code);
   });
 
-  it('approve narrows the request; a wider scope in the body is refused and nothing is approved', async () => {
+  it('§11.11 consent UI over-grants: approve narrows the request; a wider scope in the body is refused and nothing is approved', async () => {
     const w = await world(await backend.args());
     const start = await w.start('rooms:*:write create_rooms');
     for (const wider of ['rooms:*', 'rooms:*:write create_rooms tokens:manage', 'rooms:*:write rooms:x create_rooms', 'sync:rooms']) {
@@ -74,7 +74,7 @@ for (const backend of IDENTITY_BACKENDS) describe.skipIf(backend.skip)(`device a
     expect((await w.client.as(grant.body.access_token).post('/rooms', { id: 'nope' })).body.error).toBe('scope_denied');
   });
 
-  it('wrong, used and expired user codes are refused; entering codes is limited per user', async () => {
+  it('§11.17 device flow gaps: wrong, used and expired user codes are refused; entering codes is limited per user', async () => {
     const w = await world(await backend.args());
     expect((await w.page('/auth/device/lookup', { user_code: 'ABCD-EFGH' })).body.error).toBe('not_found');
     for (const hostile of ['', '__proto__', 'x'.repeat(40), 12345678]) {
@@ -101,6 +101,14 @@ for (const backend of IDENTITY_BACKENDS) describe.skipIf(backend.skip)(`device a
     expect((await w.page('/auth/device/approve', { user_code: fresh.user_code })).body.error).toBe('too_many_requests');
     const bob = await signedInSession(w.app, 'bob');
     expect((await w.page('/auth/device/approve', { user_code: fresh.user_code }, bob)).status).toBe(200);
+  });
+
+  it('§11.25 no rate limiting: the approval routes answer 429 past their per-address limit', async () => {
+    const w = await world(await backend.args());
+    let last: JsonResponse | null = null;
+    for (let i = 0; i < 80 && last?.status !== 429; i++) last = await w.client.post('/auth/device/lookup', { user_code: 'ABCD-EFGH' });
+    expect(last!.body.error).toBe('too_many_requests');
+    expect((await w.page('/auth/elevate/lookup', { token_id: 'x', room: 'lab' })).body.error).toBe('too_many_requests');
   });
 
   it('the approval page itself is served with its CSP; signed out it still loads (the page sends the visitor to sign in)', async () => {
