@@ -4,33 +4,12 @@
 import { ManualClock } from '../../src/core/ports/clock.js';
 import { inProcessApp, type TestApp } from './in-process.js';
 import type { JsonResponse } from './http-client.js';
-import { closeAdmin, DATABASE_URL, freshSchema, postgresForTests } from './postgres.js';
-import { removeDir, tempDataDir } from './server-process.js';
+import { onClose } from './identity-backends.js';
 import { signedInSession, type TestSession } from './sessions.js';
 
+export { closeIdentityBackends as closeWorlds, IDENTITY_BACKENDS } from './identity-backends.js';
+
 export const PUBLIC = 'https://sync.example';
-
-const pg = await postgresForTests();
-const cleanups: Array<() => Promise<void>> = [];
-
-export async function closeWorlds(): Promise<void> {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await closeAdmin();
-}
-
-/** Server flags that put the identity store on SQLite or PostgreSQL (rooms stay in memory). */
-export const IDENTITY_BACKENDS: Array<{ name: string; skip: boolean; args(): Promise<string[]> }> = [
-  { name: 'SQLite', skip: false, args: async () => {
-    const dir = tempDataDir();
-    cleanups.push(async () => removeDir(dir));
-    return ['--store', 'sqlite', '--data-dir', dir];
-  } },
-  { name: 'PostgreSQL', skip: !pg, args: async () => {
-    const schema = await freshSchema();
-    cleanups.push(() => schema.drop());
-    return ['--store', 'postgres', '--database-url', `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}search_path=${schema.name}`];
-  } },
-];
 
 export interface World extends TestApp {
   clock: ManualClock;
@@ -45,7 +24,7 @@ export async function world(args: string[]): Promise<World> {
   const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
   // Not local mode: no Host check, so a test can send any Host (the public URL must not follow it).
   const t = inProcessApp({ clock, args: ['--public-url', PUBLIC, '--local-mode', 'off', ...args] });
-  cleanups.push(() => t.app.close());
+  onClose(() => t.app.close());
   const ada = await signedInSession(t.app, 'ada');
   return {
     ...t,
