@@ -48,8 +48,8 @@ export function addLoginCommands(program: Command): void {
     });
 }
 
-/** Start device authorization, tell the user where to approve it, and poll until it ends. */
-export async function deviceLogin(client: AgentSyncClient, ask: { scope?: string; clientId: string }, out: Out): Promise<TokenGrant> {
+/** Start device authorization, tell the user where to approve it, and poll until it ends (`wait` sleeps between polls). */
+export async function deviceLogin(client: AgentSyncClient, ask: { scope?: string; clientId: string }, out: Out, wait: (ms: number) => Promise<unknown> = sleep): Promise<TokenGrant> {
   const start = await client.startDeviceAuth({ ...(ask.scope ? { scope: ask.scope } : {}), client_id: ask.clientId });
   out.error(`To sign in, open ${start.verification_uri} and enter the code ${start.user_code}`);
   out.error(`(or open ${start.verification_uri_complete})`);
@@ -57,7 +57,7 @@ export async function deviceLogin(client: AgentSyncClient, ask: { scope?: string
   let interval = start.interval;
   const deadline = Date.now() + start.expires_in * 1000;
   for (;;) {
-    await sleep(interval * 1000);
+    await wait(interval * 1000);
     try {
       return await client.pollDeviceAuth(start.device_code);
     } catch (error) {
