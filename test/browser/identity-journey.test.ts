@@ -2,7 +2,8 @@
 // passkey (CDP virtual authenticator); `agent-sync login` (a real CLI process) is approved on the
 // device page and the CLI creates a room with the token it stored; a CLI call outside the token's
 // scope prints the elevate link, the user grants it on the elevation page, and the CLI's retry
-// succeeds. A screenshot of each page: test-results/screenshots/identity-journey/.
+// succeeds; /manage mints a token and revokes it. A screenshot of each page:
+// test-results/screenshots/identity-journey/.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ describe.skipIf(!runBrowserTests)('identity journey: passkey, device login, CLI 
     if (config) rmSync(config, { recursive: true, force: true });
   });
 
-  it('registers a passkey, approves agent-sync login, creates a room from the CLI, and approves an elevation the CLI waits for', async () => {
+  it('registers a passkey, approves agent-sync login, creates a room from the CLI, approves an elevation the CLI waits for, mints and revokes on /manage', async () => {
     const env = { XDG_CONFIG_HOME: config };
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -89,6 +90,24 @@ describe.skipIf(!runBrowserTests)('identity journey: passkey, device login, CLI 
     const retried = await waiting.exited;
     expect(retried.code, retried.stderr).toBe(0);
     expect(JSON.parse(retried.stdout)).toHaveProperty('agents');
+
+    // 5. /manage mints a token with a picked scope and revokes it
+    await page.goto(`${origin}/manage`);
+    await page.selectOption('select[name="room:journey"]', 'read');
+    await page.fill('#mint-label', 'journey bot');
+    expect(await page.locator('#mint-preview').textContent()).toBe('rooms:journey:read');
+    await page.click('#mint-submit');
+    const secret = (await page.locator('#minted-token').textContent())!;
+    await page.screenshot({ path: shot(SHOTS, '7-manage-minted.png'), fullPage: true });
+    const holder = new TestClient(server.url).as(secret);
+    expect((await holder.get('/rooms/journey/context')).status).toBe(200);
+    await page.click('#minted-done');
+    const row = page.locator('tr', { hasText: 'journey bot' });
+    await row.locator('[data-action="revoke"]').click();
+    await row.locator('[data-confirm]').click();
+    await row.locator('[data-status="revoked"]').waitFor();
+    await page.screenshot({ path: shot(SHOTS, '8-manage-revoked.png'), fullPage: true });
+    expect((await holder.get('/rooms/journey/context')).body.error).toBe('invalid_token');
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
