@@ -1,25 +1,13 @@
 // The client commands of the CLI, each a thin shell over one SDK call: rooms, create, join,
 // context, invoke, wait, tail and eval.
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { AgentSyncClient, type FeedEvent } from '../client/index.js';
-import { pretty, show, stdio, type Out } from './output.js';
-
-interface GlobalOptions {
-  url: string;
-  token?: string;
-  json?: boolean;
-}
-
-const DEFAULT_URL = 'http://127.0.0.1:8787';
+import type { AgentSyncClient, FeedEvent } from '../client/index.js';
+import { connect } from './connect.js';
+import { pretty, show } from './output.js';
 
 /** Exit status of `wait` when the timeout passed before the condition held. */
 export const WAIT_TIMED_OUT = 2;
-
-function connect(cmd: Command): { client: AgentSyncClient; out: Out } {
-  const o = cmd.optsWithGlobals<GlobalOptions>();
-  return { client: new AgentSyncClient({ baseUrl: o.url, token: o.token }), out: stdio(Boolean(o.json)) };
-}
 
 function jsonObject(raw: string): Record<string, unknown> {
   let value: unknown;
@@ -37,20 +25,12 @@ function positiveInt(raw: string): number {
   return Number(raw);
 }
 
-/** The global options every client command takes. */
-export function addConnectionOptions(program: Command): void {
-  program
-    .addOption(new Option('--url <url>', 'server base URL').env('AGENT_SYNC_URL').default(DEFAULT_URL))
-    .addOption(new Option('--token <token>', 'bearer token (room_, view_, as_ …)').env('AGENT_SYNC_TOKEN'))
-    .option('--json', 'print JSON for scripts instead of text');
-}
-
 export function addClientCommands(program: Command): void {
   program
     .command('rooms')
     .description('list the rooms your token belongs to (every room on a local server)')
     .action(async (_o, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       show(out, await client.listRooms(), (rooms) => (rooms.length ? rooms.map((r) => `${r.id}\t${r.created_at}${typeof r.meta.label === 'string' ? `\t${r.meta.label}` : ''}`).join('\n') : '(no rooms)'));
     });
 
@@ -61,7 +41,7 @@ export function addClientCommands(program: Command): void {
     .option('--label <text>', 'a human label for the room')
     .option('--meta <json>', 'room meta as a JSON object, e.g. {"open_join": true}', jsonObject)
     .action(async (room: string, o: { label?: string; meta?: Record<string, unknown> }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       const created = await client.createRoom({ id: room, ...(o.label ? { label: o.label } : {}), ...(o.meta ? { meta: o.meta as never } : {}) });
       show(out, created, (r) => `room ${r.id} created\ntoken: ${r.token}\nview_token: ${r.view_token}`);
     });
@@ -74,7 +54,7 @@ export function addClientCommands(program: Command): void {
     .option('--name <name>', 'display name')
     .option('--role <role>', 'role label')
     .action(async (room: string, agent: string, o: { name?: string; role?: string }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       const joined = await client.join(room, { id: agent, ...(o.name ? { name: o.name } : {}), ...(o.role ? { role: o.role } : {}) });
       show(out, joined, (a) => a.token);
     });
@@ -86,7 +66,7 @@ export function addClientCommands(program: Command): void {
     .option('--only <sections>', 'comma list: state, views, agents, actions, messages, state.<scope>')
     .addOption(new Option('--depth <depth>', 'how much of each action to show').choices(['lean', 'full', 'usage']))
     .action(async (room: string, o: { only?: string; depth?: 'lean' | 'full' | 'usage' }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       show(out, await client.context(room, { only: o.only, depth: o.depth }), pretty);
     });
 
@@ -98,7 +78,7 @@ export function addClientCommands(program: Command): void {
     .option('--params <json>', 'the action parameters as a JSON object', jsonObject, {})
     .option('--agent <agent>', 'admins only: act as this agent')
     .action(async (room: string, action: string, o: { params: Record<string, unknown>; agent?: string }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       show(out, await client.invoke(room, action, o.params, { agent: o.agent }), pretty);
     });
 
@@ -109,7 +89,7 @@ export function addClientCommands(program: Command): void {
     .argument('<condition>', 'CEL condition, e.g. \'state._shared.turn == "alice"\'')
     .option('--timeout <ms>', 'milliseconds to wait (the server caps it, 25 s by default)', positiveInt)
     .action(async (room: string, condition: string, o: { timeout?: number }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       const result = await client.wait(room, condition, { timeout: o.timeout, include: 'agents' });
       show(out, result, (r) => (r.triggered ? `triggered: ${r.condition}` : `timed out after ${String(r.elapsed_ms ?? '?')} ms: ${r.condition}`));
       if (!result.triggered) process.exitCode = WAIT_TIMED_OUT;
@@ -122,7 +102,7 @@ export function addClientCommands(program: Command): void {
     .option('--after <seq>', 'start after this sequence number (default: only new changes)', positiveInt)
     .option('--all', 'print the whole history first')
     .action(async (room: string, o: { after?: number; all?: boolean }, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       const stop = new AbortController();
       process.once('SIGINT', () => stop.abort());
       process.once('SIGTERM', () => stop.abort());
@@ -138,7 +118,7 @@ export function addClientCommands(program: Command): void {
     .argument('<room>', 'room id')
     .argument('<expr>', 'CEL expression')
     .action(async (room: string, expr: string, _o, cmd: Command) => {
-      const { client, out } = connect(cmd);
+      const { client, out } = await connect(cmd);
       show(out, await client.eval(room, expr), (r) => JSON.stringify(r.value));
     });
 }

@@ -1,7 +1,9 @@
 // The `agent-sync` command: `serve` (the server; also what runs when only server flags are
 // given) and the client commands. Built on commander.
 import { Command } from 'commander';
-import { addClientCommands, addConnectionOptions } from './client-commands.js';
+import { addClientCommands } from './client-commands.js';
+import { addConnectionOptions } from './connect.js';
+import { addLoginCommands } from './login-commands.js';
 import { addOperatorCommands } from './operator-commands.js';
 
 export type ServeFn = (args: string[]) => Promise<void>;
@@ -24,6 +26,7 @@ export function buildProgram(version: string, serve: ServeFn): Command {
     .argument('[flags...]', 'server flags: --host, --port, --data-dir, …')
     .action(async (flags: string[]) => serve(flags));
   addClientCommands(program);
+  addLoginCommands(program);
   addOperatorCommands(program);
   return program;
 }

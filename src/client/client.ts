@@ -6,7 +6,10 @@ import type { FeedEvent, WaitResult } from '../protocol/wire/live.js';
 import type { Context, ContextQuery, EvalResult, Poll } from '../protocol/wire/reads.js';
 import type { CreateRoomBody, CreatedRoom, DeletedRoom, PatchRoomBody, RoomInfo, RoomList, RotatedToken } from '../protocol/wire/rooms.js';
 import type { MyRooms } from '../protocol/wire/account.js';
-import type { Claimed, DeviceStart, Invited, MintedToken, PatchedToken, RevokedToken, SessionInfo, TokenGrant, TokenList } from '../protocol/wire/identity.js';
+import type {
+  Claimed, DeviceApproved, DeviceDenied, DeviceRequest, DeviceStart, Elevated, ElevationInfo, Invited, MintedToken, PatchedToken, RevokedHeld, RevokedToken, SessionInfo,
+  TokenGrant, TokenList,
+} from '../protocol/wire/identity.js';
 import type {
   Authenticated, CeremonyOptions, CreatedRecoveryCode, PasskeyList, Recovering, RecoveryCodeList, Registered, RemovedPasskey, RevokedRecoveryCode, SignedOut,
 } from '../protocol/wire/passkeys.js';
@@ -179,6 +182,37 @@ export class AgentSyncClient {
   /** One poll: the tokens once approved; otherwise throws authorization_pending, slow_down, access_denied or expired_token. */
   pollDeviceAuth(deviceCode: string): Promise<TokenGrant> {
     return this.transport.request('POST', '/auth/device/token', { body: { device_code: deviceCode } });
+  }
+
+  /** Revoke a token or refresh token you hold, with its whole family (what `agent-sync logout` does). */
+  revokeHeldToken(token: string): Promise<RevokedHeld> {
+    return this.transport.request('POST', '/tokens/revoke', { body: { token } });
+  }
+
+  // ---- the approval pages' routes (passkey session cookie, this server's own origin) ----
+
+  /** What a pending device request asks for, by its user code. */
+  lookupDeviceAuth(userCode: string): Promise<DeviceRequest> {
+    return this.transport.request('POST', '/auth/device/lookup', { body: { user_code: userCode } });
+  }
+
+  /** Approve a device request with the requested scope, or with a narrower `scope`. */
+  approveDeviceAuth(userCode: string, scope?: string): Promise<DeviceApproved> {
+    return this.transport.request('POST', '/auth/device/approve', { body: { user_code: userCode, ...(scope === undefined ? {} : { scope }) } });
+  }
+
+  denyDeviceAuth(userCode: string): Promise<DeviceDenied> {
+    return this.transport.request('POST', '/auth/device/deny', { body: { user_code: userCode } });
+  }
+
+  /** The token an elevate link names, the user's role in its room and the token's level there. */
+  lookupElevation(tokenId: string, room: string): Promise<ElevationInfo> {
+    return this.transport.request('POST', '/auth/elevate/lookup', { body: { token_id: tokenId, room } });
+  }
+
+  /** Raise the token's level in the room (at most the user's role there). */
+  approveElevation(tokenId: string, room: string, level: 'read' | 'write' | 'full'): Promise<Elevated> {
+    return this.transport.request('POST', '/auth/elevate/approve', { body: { token_id: tokenId, room, level } });
   }
 
   invite(room: string, body: { username: string; role?: 'owner' | 'collaborator' | 'participant' | 'observer' }): Promise<Invited> {

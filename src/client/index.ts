@@ -3,7 +3,7 @@ export { AgentSyncClient, type ContextOptions, type WaitOptions } from './client
 export { AgentSyncError, isAgentSyncError, type ClientErrorCode } from './errors.js';
 export { runAgentLoop, type AgentLoopOptions } from './agent-loop.js';
 export type { FollowOptions } from './events.js';
-export type { RetryPolicy, TransportOptions } from './transport.js';
+export { elevateLink, type RetryPolicy, type TransportOptions } from './transport.js';
 export type * from '../protocol/wire/agents.js';
 export type * from '../protocol/wire/invoke.js';
 export type * from '../protocol/wire/live.js';

@@ -18,6 +18,14 @@ export interface TransportOptions {
   retry?: Partial<RetryPolicy>;
   /** Extra headers on every request (e.g. a user agent). */
   headers?: Record<string, string>;
+  /**
+   * Called when a request fails with `403 scope_denied` carrying an `elevate` link (sync-auth §5):
+   * show the link to the user, wait for their approval, and resolve true to repeat the request
+   * (a scope_denied changed nothing, so repeating is safe) or false to give up with the error.
+   */
+  onElevationRequired?: (url: string, error: AgentSyncError, attempt: number) => Promise<boolean>;
+  /** How many times one request is repeated after elevations (default 3). */
+  elevationRetries?: number;
 }
 
 export interface RequestOptions {
@@ -62,6 +70,19 @@ export class Transport {
     const init: RequestInit = { method, headers: this.headers(options.body === undefined ? {} : { 'content-type': 'application/json' }), signal: options.signal };
     if (options.body !== undefined) init.body = JSON.stringify(options.body);
     const url = this.url(path, options.query);
+    for (let elevations = 0; ; elevations++) {
+      try {
+        return await this.attempt<T>(url, init, options);
+      } catch (error) {
+        const link = elevateLink(error);
+        const ask = this.options.onElevationRequired;
+        if (link === null || !ask || elevations >= (this.options.elevationRetries ?? 3)) throw error;
+        if (!(await ask(link, error as AgentSyncError, elevations + 1))) throw error;
+      }
+    }
+  }
+
+  private async attempt<T>(url: string, init: RequestInit, options: RequestOptions): Promise<{ body: T; headers: Headers }> {
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -103,6 +124,13 @@ export class Transport {
     const exponential = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
     return exponential / 2 + Math.random() * (exponential / 2);
   }
+}
+
+/** The elevate link of a scope_denied, or null. */
+export function elevateLink(error: unknown): string | null {
+  if (!(error instanceof AgentSyncError) || error.code !== 'scope_denied') return null;
+  const link = error.details.elevate;
+  return typeof link === 'string' ? link : null;
 }
 
 async function readBody(response: Response): Promise<unknown> {

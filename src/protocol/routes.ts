@@ -10,8 +10,9 @@ import { JsonRpcBody, JsonRpcMessage } from './wire/mcp.js';
 import { EventsQuery, WaitQuery, WaitResult } from './wire/live.js';
 import { Context, ContextQuery, EvalBody, EvalResult, Poll, PollQuery } from './wire/reads.js';
 import {
-  ClaimBody, Claimed, DeviceStart, DeviceStartBody, DeviceTokenBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken, SessionInfo,
-  RefreshBody, RevokedToken, TokenGrant, TokenList,
+  ClaimBody, Claimed, DeviceApproveBody, DeviceApproved, DeviceDenied, DeviceLookupBody, DeviceRequest, DeviceStart, DeviceStartBody, DeviceTokenBody,
+  Elevated, ElevationApproveBody, ElevationInfo, ElevationLookupBody, InviteBody, Invited, MintTokenBody, MintedToken, PatchTokenBody, PatchedToken,
+  RefreshBody, RevokeHeldBody, RevokedHeld, RevokedToken, SessionInfo, TokenGrant, TokenList,
 } from './wire/identity.js';
 import {
   Authenticated, AuthenticateOptionsBody, AuthenticateVerifyBody, CeremonyOptions, CreatedRecoveryCode, PasskeyList, RecoverBody, Recovering, RecoveryCodeList,
@@ -97,6 +98,14 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/oauth/requests/{request}', operationId: 'oauthRequest', summary: 'A pending authorization request, for the consent page.', tag: 'oauth', access: 'session', pathParams: ['request'], responses: { 200: ConsentRequest } },
   { method: 'post', path: '/oauth/requests/{request}/decision', operationId: 'oauthDecide', summary: 'Approve (scope narrowable, never wider) or deny; returns where the browser goes.', tag: 'oauth', access: 'session', pathParams: ['request'], body: ConsentDecisionBody, responses: { 200: ConsentDecision } },
   { method: 'post', path: '/oauth/token', operationId: 'oauthToken', summary: 'Token endpoint: authorization_code (PKCE) or refresh_token (rotation, reuse revokes the family).', tag: 'oauth', access: 'public', body: OAuthTokenBody, responses: { 200: TokenGrant } },
+  { method: 'post', path: '/tokens/revoke', operationId: 'revokeHeldToken', summary: 'Revoke a tok_ or ref_ token you hold, with its family (no other credential needed; unknown tokens answer the same).', tag: 'tokens', access: 'public', body: RevokeHeldBody, responses: { 200: RevokedHeld } },
+  { method: 'get', path: '/auth/device', operationId: 'devicePage', summary: 'The device approval page (verification_uri; ?user_code= prefills the code): passkey session, then consent.', tag: 'web', access: 'public', responses: { 200: z.string() }, html: true },
+  { method: 'post', path: '/auth/device/lookup', operationId: 'lookupDeviceAuth', summary: 'What a pending device request asks for, by user code (session; attempts limited); never the device code.', tag: 'auth', access: 'session', body: DeviceLookupBody, responses: { 200: DeviceRequest } },
+  { method: 'post', path: '/auth/device/approve', operationId: 'approveDeviceAuth', summary: 'Approve a device request with the requested scope or a narrower one (session).', tag: 'auth', access: 'session', body: DeviceApproveBody, responses: { 200: DeviceApproved } },
+  { method: 'post', path: '/auth/device/deny', operationId: 'denyDeviceAuth', summary: 'Deny a device request (session); its next poll answers access_denied.', tag: 'auth', access: 'session', body: DeviceLookupBody, responses: { 200: DeviceDenied } },
+  { method: 'get', path: '/auth/elevate', operationId: 'elevatePage', summary: 'The elevation page a scope_denied links to (?token_id=&room=[&level=]): the owner of the token raises it within their role.', tag: 'web', access: 'public', responses: { 200: z.string() }, html: true },
+  { method: 'post', path: '/auth/elevate/lookup', operationId: 'lookupElevation', summary: "A token of the signed-in user, their role in the room and the token's level there (session).", tag: 'auth', access: 'session', body: ElevationLookupBody, responses: { 200: ElevationInfo } },
+  { method: 'post', path: '/auth/elevate/approve', operationId: 'approveElevation', summary: "Raise the token's level in the room, at most to the user's role (session).", tag: 'auth', access: 'session', body: ElevationApproveBody, responses: { 200: Elevated } },
   { method: 'post', path: '/mcp', operationId: 'mcpPost', summary: 'MCP Streamable HTTP: a JSON-RPC request (answered as JSON or an SSE stream) or a notification or response (202, no body).', tag: 'mcp', access: 'local_or_token', body: JsonRpcBody, responses: { 200: JsonRpcMessage, 202: z.null() } },
   { method: 'post', path: '/webauthn/register/options', operationId: 'registerOptions', summary: 'Passkey registration options: a new account (username, no session), another passkey for the signed-in user, or the recovering user\u2019s new passkey.', tag: 'auth', access: 'public', body: RegisterOptionsBody, responses: { 200: CeremonyOptions } },
   { method: 'post', path: '/webauthn/register/verify', operationId: 'registerVerify', summary: 'Finish a registration; a new account or a recovery is signed in (HttpOnly cookie).', tag: 'auth', access: 'public', body: RegisterVerifyBody, responses: { 200: Registered } },

@@ -7,7 +7,7 @@ import { itOnSqlite, STORE_FREE } from '../support/test-store.js';
 
 const server = useServer();
 
-const COMMANDS = ['serve', 'rooms', 'create', 'join', 'context', 'invoke', 'wait', 'tail', 'eval'];
+const COMMANDS = ['serve', 'rooms', 'create', 'join', 'context', 'invoke', 'wait', 'tail', 'eval', 'login', 'logout'];
 
 describe('agent-sync CLI', () => {
   itOnSqlite('prints --version and --help, and help for every command', STORE_FREE, async () => {
@@ -22,7 +22,10 @@ describe('agent-sync CLI', () => {
       expect(own.code, command).toBe(0);
       expect(own.stdout, command).toMatch(/^Usage: /m);
     }
-  });
+    // the retry after an elevation is documented where every client command shows it
+    expect(help.stdout).toContain('--no-wait-for-approval');
+    expect(help.stdout).toContain('--approval-timeout');
+  }, 120_000);
 
   it('creates, joins, invokes, reads, evaluates and waits, in text and in JSON', async () => {
     const env = { AGENT_SYNC_URL: server().url };
@@ -56,7 +59,7 @@ describe('agent-sync CLI', () => {
 
     const rooms = await cli(['rooms'], env);
     expect(rooms.stdout).toMatch(/^cli-room\t\S+\tCLI$/m);
-  });
+  }, 120_000);
 
   it('fails with one line naming the D2 code and a non-zero status, never a stack trace', async () => {
     const env = { AGENT_SYNC_URL: server().url };

@@ -2,37 +2,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentSyncClient, isAgentSyncError } from '../../src/client/index.js';
 import { serveInProcess } from '../support/in-process-server.js';
-import { closeAdmin, DATABASE_URL, freshSchema, postgresForTests } from '../support/postgres.js';
-import { removeDir, tempDataDir } from '../support/server-process.js';
+import { closeIdentityBackends, IDENTITY_BACKENDS, onClose } from '../support/identity-backends.js';
 import { signedInSession } from '../support/sessions.js';
 
-const pg = await postgresForTests();
-const cleanups: Array<() => Promise<void>> = [];
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  await closeAdmin();
-});
-
-/** Server flags that put the identity store on SQLite or PostgreSQL (the rooms stay in memory). */
-const BACKENDS: Array<{ name: string; skip: boolean; args(): Promise<string[]> }> = [
-  { name: 'SQLite', skip: false, args: async () => {
-    const dir = tempDataDir();
-    cleanups.push(async () => removeDir(dir));
-    return ['--store', 'sqlite', '--data-dir', dir];
-  } },
-  { name: 'PostgreSQL', skip: !pg, args: async () => {
-    const schema = await freshSchema();
-    cleanups.push(() => schema.drop());
-    return ['--store', 'postgres', '--database-url', `${DATABASE_URL}${DATABASE_URL.includes('?') ? '&' : '?'}search_path=${schema.name}`];
-  } },
-];
+afterAll(closeIdentityBackends);
+const BACKENDS = IDENTITY_BACKENDS;
 
 const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (isAgentSyncError(e) ? e.code : String(e)));
 
 for (const backend of BACKENDS) describe.skipIf(backend.skip)(`client SDK: identity (${backend.name})`, () => {
   it('mints, lists, narrows, refreshes and revokes tokens; starts and polls device auth; invites and claims', async () => {
     const served = await serveInProcess(await backend.args());
-    cleanups.push(() => served.close());
+    onClose(() => served.close());
     const anonymous = new AgentSyncClient({ baseUrl: served.url, retry: { retries: 0 } });
     const legacy = await anonymous.createRoom({ id: 'old' });
     const identity = served.app.identity;
@@ -61,7 +42,7 @@ for (const backend of BACKENDS) describe.skipIf(backend.skip)(`client SDK: ident
 
   it('GET /auth/session names the signed-in user, and answers 401 when signed out, expired or signed out', async () => {
     const served = await serveInProcess(await backend.args());
-    cleanups.push(() => served.close());
+    onClose(() => served.close());
     const session = await signedInSession(served.app, 'cleo');
     const signedOut = await fetch(`${served.url}/auth/session`);
     expect(signedOut.status).toBe(401);

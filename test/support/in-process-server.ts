@@ -11,6 +11,8 @@ import { TestClient } from './http-client.js';
 export interface ServedApp {
   app: App;
   url: string;
+  /** The public URL (`http://localhost:<port>` unless --public-url): pages are opened there, it is their Origin. */
+  publicUrl: string;
   client: TestClient;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function serveInProcess(args: string[] = [], options: { ownPublicUr
   return {
     app,
     url,
+    publicUrl: app.identity.publicUrl(),
     client: new TestClient(url),
     async close() {
       await new Promise<void>((resolve) => {

@@ -10,7 +10,8 @@ import type { IdSource } from '../ports/id-source.js';
 import type { DeviceCodeRecord, IdentityStore, RoomRole, TokenRecord, UserRecord } from '../ports/identity-store.js';
 import type { Caller } from '../service/caller.js';
 import { authorize, isRole, requireAllowed, ROLES, type Operation, type Principal, type Role } from './access.js';
-import { exceeds, formatScope, grantFor, parseScope, withRoom, type Scope } from './scope.js';
+import { Elevation } from './elevation.js';
+import { exceeds, formatScope, grantFor, parseScope, withRoom, type Level, type Scope } from './scope.js';
 
 export const ACCESS_TTL_S = 3600;
 export const REFRESH_TTL_S = 30 * 86_400;
@@ -74,6 +75,23 @@ export interface TokenGrant {
   scope: string;
 }
 
+/** A pending device request as the approval page shows it: never the device code. */
+export interface DeviceRequest {
+  user_code: string;
+  client_id: string | null;
+  /** The requested scope, as text and item by item (the page offers only narrowings of it). */
+  scope: string;
+  requested: {
+    wildcard: Level | null;
+    rooms: Array<{ room: string; level: Level; agent: string | null }>;
+    create_rooms: boolean;
+    tokens_manage: boolean;
+  };
+  /** The signed-in user's rooms and roles (what a rooms:* grant reaches). */
+  rooms: Array<{ room: string; role: Role }>;
+  expires_at: string;
+}
+
 export interface DeviceStart {
   device_code: string;
   user_code: string;
@@ -116,11 +134,20 @@ export class IdentityService {
   private noUsersAt: string | number | null = null;
   /** When this process last recorded each token's use: last_used_at is kept to the minute, not written per request. */
   private readonly touched = new Map<string, number>();
+  /** The elevate page's service (§5). */
+  readonly elevation: Elevation;
 
-  constructor(private readonly deps: IdentityDeps) {}
+  constructor(private readonly deps: IdentityDeps) {
+    this.elevation = new Elevation({ store: deps.store, now: () => deps.clock.now() });
+  }
 
   private now(): number {
     return this.deps.clock.now();
+  }
+
+  /** The one public URL (no trailing slash). */
+  publicUrl(): string {
+    return this.deps.publicUrl();
   }
 
   // ---- local mode (D21) ----
@@ -426,6 +453,19 @@ export class IdentityService {
   }
 
   /**
+   * Revoke by possession (in the spirit of RFC 7009): whoever holds an access or refresh token may
+   * end it, with its whole family (`agent-sync logout`). Unknown tokens answer the same, so the
+   * route tells nothing about what exists.
+   */
+  async revokeHeld(body: Record<string, unknown>): Promise<{ revoked: true }> {
+    fieldsOnly(body, ['token'], 'POST /tokens/revoke');
+    if (typeof body.token !== 'string' || body.token.length > 200) throw bad('token is required: the tok_ or ref_ token to revoke.', 'token');
+    const row = /^(tok|ref)_/.test(body.token) ? await this.deps.store.tokenByHash(this.deps.credentials.hash(body.token)) : null;
+    if (row && (row.kind === 'tok_' || row.kind === 'ref_')) await this.deps.store.revokeFamily(row.family, this.now());
+    return { revoked: true };
+  }
+
+  /**
    * Exchange a refresh token (§3.10 with §11 item 15 fixed): it is used once and rotated; the old
    * access token is revoked; a refresh token presented again — a replay — revokes its whole family.
    */
@@ -491,7 +531,7 @@ export class IdentityService {
       const uri = `${this.deps.publicUrl()}/auth/device`;
       return {
         device_code: device.token, user_code: userCode, verification_uri: uri,
-        verification_uri_complete: `${uri}?code=${userCode}`, expires_in: DEVICE_TTL_S, interval: DEVICE_INTERVAL_S,
+        verification_uri_complete: `${uri}?user_code=${userCode}`, expires_in: DEVICE_TTL_S, interval: DEVICE_INTERVAL_S,
       };
     }
     throw new SyncError('service_unavailable', 'Could not allocate a user code; try again.');
@@ -529,10 +569,24 @@ export class IdentityService {
   }
 
   /** What a device asks for (for the approval page): never the device code itself. */
-  async describeDevice(principal: Principal, userCode: unknown): Promise<{ scope: string; client_id: string | null; expires_at: string }> {
+  async describeDevice(principal: Principal, userCode: unknown): Promise<DeviceRequest> {
     const user = this.sessionUser(principal);
     const row = await this.pendingByUserCode(user, userCode);
-    return { scope: row.scope, client_id: row.clientId, expires_at: iso(row.expiresAt)! };
+    const scope = parseScope(row.scope);
+    const code = normaliseUserCode(userCode);
+    return {
+      user_code: `${code.slice(0, 4)}-${code.slice(4)}`,
+      client_id: row.clientId,
+      scope: row.scope,
+      requested: {
+        wildcard: scope.wildcard,
+        rooms: [...scope.rooms].map(([room, g]) => ({ room, level: g.level, agent: g.agent })),
+        create_rooms: scope.createRooms,
+        tokens_manage: scope.manageTokens,
+      },
+      rooms: (await this.deps.store.roomsOf(user)).map((r) => ({ room: r.roomId, role: r.role })),
+      expires_at: iso(row.expiresAt)!,
+    };
   }
 
   /**

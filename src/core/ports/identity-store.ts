@@ -194,8 +194,11 @@ export interface IdentityStore {
   tokenById(id: string): Promise<TokenRecord | null>;
   /** A user's tokens of one kind, newest first. */
   tokensOf(userId: string, kind: TokenKind): Promise<TokenRecord[]>;
-  /** Replace a live token's scope; false when it is unknown or revoked. */
-  setTokenScope(id: string, scope: string): Promise<boolean>;
+  /**
+   * Replace a live token's scope; false when it is unknown or revoked, or — with `expected` — when
+   * its scope is no longer `expected` (compare-and-set, so concurrent read-modify-writes cannot lose one).
+   */
+  setTokenScope(id: string, scope: string, expected?: string): Promise<boolean>;
   /** Revoke one token (and the refresh token paired with it); false when already revoked or unknown. */
   revokeToken(id: string, at: number): Promise<boolean>;
   /** Revoke every token of a family (refresh reuse detection). Returns how many were live. */

@@ -97,3 +97,58 @@ export const SessionInfo = z.strictObject({
   expires_at: Timestamp.describe('when the session ends unless renewed by signing in again'),
 }).meta({ id: 'SessionInfo' });
 export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const RevokeHeldBody = z.strictObject({ token: z.string().describe('the tok_ or ref_ token to end, with its whole family (RFC 7009 in spirit)') }).meta({ id: 'RevokeHeldBody' });
+export const RevokedHeld = z.strictObject({ revoked: z.literal(true) }).meta({ id: 'RevokedHeld' });
+export type RevokedHeld = z.infer<typeof RevokedHeld>;
+
+// ---- the approval pages' session-only routes (sync-auth §4.4–4.5 and §5) ----
+
+const Level = z.enum(['read', 'write', 'full']);
+const Role = z.enum(['owner', 'collaborator', 'participant', 'observer']);
+const UserCode = z.string().max(32).describe('the code the device shows, XXXX-XXXX (case and dashes ignored)');
+
+export const DeviceLookupBody = z.strictObject({ user_code: UserCode }).meta({ id: 'DeviceLookupBody' });
+export const DeviceRequest = z.strictObject({
+  user_code: z.string(),
+  client_id: z.string().nullable(),
+  scope: z.string(),
+  requested: z.strictObject({
+    wildcard: Level.nullable(),
+    rooms: z.array(z.strictObject({ room: Id, level: Level, agent: Id.nullable() })),
+    create_rooms: z.boolean(),
+    tokens_manage: z.boolean(),
+  }),
+  rooms: z.array(z.strictObject({ room: Id, role: Role })).describe("the signed-in user's rooms and roles"),
+  expires_at: Timestamp,
+}).meta({ id: 'DeviceRequest' });
+export type DeviceRequest = z.infer<typeof DeviceRequest>;
+
+export const DeviceApproveBody = z.strictObject({
+  user_code: UserCode,
+  scope: ScopeText.optional().describe('the scope to grant: the requested one by default, or a narrower one (never wider)'),
+}).meta({ id: 'DeviceApproveBody' });
+export const DeviceApproved = z.strictObject({ approved: z.literal(true), scope: z.string() }).meta({ id: 'DeviceApproved' });
+export type DeviceApproved = z.infer<typeof DeviceApproved>;
+export const DeviceDenied = z.strictObject({ denied: z.literal(true) }).meta({ id: 'DeviceDenied' });
+export type DeviceDenied = z.infer<typeof DeviceDenied>;
+
+export const ElevationLookupBody = z.strictObject({ token_id: z.string(), room: Id }).meta({ id: 'ElevationLookupBody' });
+export const ElevationInfo = z.strictObject({
+  token: z.strictObject({ id: z.string(), label: z.string().nullable(), scope: z.string(), expires_at: Timestamp.nullable() }),
+  room: Id,
+  role: Role,
+  max_level: Level.describe("the most the user may grant: their role's level in the room"),
+  current_level: Level.nullable(),
+}).meta({ id: 'ElevationInfo' });
+export type ElevationInfo = z.infer<typeof ElevationInfo>;
+export const ElevationApproveBody = ElevationLookupBody.extend({ level: Level }).meta({ id: 'ElevationApproveBody' });
+export const Elevated = z.strictObject({
+  elevated: z.boolean().describe('false when the token already had that level there'),
+  token_id: z.string(),
+  room: Id,
+  level: Level,
+  scope: z.string(),
+  previous_scope: z.string(),
+}).meta({ id: 'Elevated' });
+export type Elevated = z.infer<typeof Elevated>;

@@ -17,6 +17,7 @@ import { responseHeaders } from './response-headers.js';
 import { registerRoutes } from './routes.js';
 import { registerIdentityRoutes, type SessionCheck } from './identity-routes.js';
 import { registerAccountRoutes } from './account-routes.js';
+import { registerApprovalRoutes } from './approval-routes.js';
 import type { IdentityService } from '../../core/identity/identity-service.js';
 import type { PasskeyService } from '../../core/identity/passkey-service.js';
 import type { RecoveryCodes } from '../../core/identity/recovery-codes.js';
@@ -74,9 +75,12 @@ const KNOWN_PATHS: Array<[RegExp, string]> = [
   [/^\/rooms\/[^/]+\/view-token\/?$/, 'DELETE'],
   [/^\/rooms\/[^/]+\/(invite|claim)\/?$/, 'POST'],
   [/^\/tokens\/?$/, 'GET, POST'],
-  [/^\/tokens\/refresh\/?$/, 'POST'],
+  [/^\/tokens\/(refresh|revoke)\/?$/, 'POST'],
   [/^\/tokens\/[^/]+\/?$/, 'PATCH, DELETE'],
-  [/^\/auth\/device(\/token)?\/?$/, 'POST'],
+  [/^\/auth\/device\/?$/, 'GET, POST'],
+  [/^\/auth\/device\/(token|lookup|approve|deny)\/?$/, 'POST'],
+  [/^\/auth\/elevate\/?$/, 'GET'],
+  [/^\/auth\/elevate\/(lookup|approve)\/?$/, 'POST'],
   [/^\/webauthn\/(register|authenticate)\/(options|verify)\/?$/, 'POST'],
   [/^\/auth\/signout\/?$/, 'POST'],
   [/^\/auth\/recovery\/?$/, 'GET, POST'],
@@ -118,6 +122,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     registerAccountRoutes(app, { ...identityDeps, services: deps.services });
     registerPasskeyRoutes(app, { identity: service, session, passkeys, recovery, publicUrl });
     if (oauth) registerOAuthRoutes(app, { oauth, identity: service, session, webDir: deps.webDir ?? null });
+    registerApprovalRoutes(app, { identity: service, session, webDir: deps.webDir ?? null });
   }
   registerRoutes(app, deps);
   if (deps.webDir !== undefined) registerWebRoutes(app, deps.webDir);

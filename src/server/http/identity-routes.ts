@@ -44,6 +44,8 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   passkeys: 60,
   account: 120,
   recovery: 10,
+  /** The device and elevate pages' lookups and approvals (user codes are also limited per user). */
+  approval: 60,
 };
 
 export function limited(identity: IdentityService, family: keyof typeof RATE_LIMITS): MiddlewareHandler {
@@ -93,6 +95,7 @@ export function registerIdentityRoutes(app: Hono, { identity, auth, session }: I
   };
 
   app.post('/tokens/refresh', limited(identity, 'refresh'), async (c) => send(c, 200, await identity.refresh(await grantBody(c))));
+  app.post('/tokens/revoke', limited(identity, 'refresh'), async (c) => send(c, 200, await identity.revokeHeld(await grantBody(c))));
   app.post('/tokens', limited(identity, 'tokens'), async (c) => {
     const body = await jsonBody(c);
     return send(c, 201, await identity.mint(await manager(c), body));

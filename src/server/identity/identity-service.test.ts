@@ -157,7 +157,7 @@ for (const backend of STORES) {
     it('device flow: pending, slow_down, approval defaults to the requested scope, single use', async () => {
       const start = await svc.startDevice({ scope: 'rooms:r1 create_rooms' });
       expect(start).toMatchObject({ verification_uri: 'https://sync.example/auth/device', expires_in: 900, interval: 5 });
-      expect(start.verification_uri_complete).toBe(`https://sync.example/auth/device?code=${start.user_code}`);
+      expect(start.verification_uri_complete).toBe(`https://sync.example/auth/device?user_code=${start.user_code}`);
       expect(start.user_code).toMatch(/^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$/);
       expect(await code(svc.pollDevice({ device_code: start.device_code }))).toBe('authorization_pending');
       clock.advance(1000);

@@ -88,6 +88,10 @@ export function runIdentityStoreConformance(factory: IdentityStoreFactory): void
       await s().insertTokens([tokenRow({ id: 't1' }), tokenRow({ id: 'r1', kind: 'ref_', pairId: 't1' }), tokenRow({ id: 't2', family: 'f2' })]);
       expect(await s().setTokenScope('t1', 'rooms:a:read')).toBe(true);
       expect((await s().tokenById('t1'))?.scope).toBe('rooms:a:read');
+      // compare-and-set: only from the scope the caller read
+      expect(await s().setTokenScope('t1', 'rooms:a', 'rooms:b')).toBe(false);
+      expect(await s().setTokenScope('t1', 'rooms:a', 'rooms:a:read')).toBe(true);
+      expect((await s().tokenById('t1'))?.scope).toBe('rooms:a');
       expect(await s().revokeToken('t1', T0 + 9)).toBe(true);
       expect(await s().revokeToken('t1', T0 + 10)).toBe(false);
       expect((await s().tokenById('t1'))?.revokedAt).toBe(T0 + 9);

@@ -188,7 +188,8 @@ export class SqlIdentityStore implements IdentityStore {
   async tokensOf(userId: string, kind: TokenKind) {
     return (await this.db.all<Row>('SELECT * FROM user_tokens WHERE user_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC', [userId, kind])).map(token);
   }
-  async setTokenScope(id: string, scope: string) {
+  async setTokenScope(id: string, scope: string, expected?: string) {
+    if (expected !== undefined) return (await this.db.run('UPDATE user_tokens SET scope = $2 WHERE id = $1 AND revoked_at IS NULL AND scope = $3', [id, scope, expected])) === 1;
     return (await this.db.run('UPDATE user_tokens SET scope = $2 WHERE id = $1 AND revoked_at IS NULL', [id, scope])) === 1;
   }
   async revokeToken(id: string, at: number) {

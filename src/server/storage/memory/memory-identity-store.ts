@@ -135,9 +135,9 @@ export class MemoryIdentityStore implements IdentityStore {
   async tokensOf(userId: string, kind: TokenKind) {
     return [...this.tokens.values()].filter((t) => t.userId === userId && t.kind === kind).sort(newestFirst).map(copy);
   }
-  async setTokenScope(id: string, scope: string) {
+  async setTokenScope(id: string, scope: string, expected?: string) {
     const t = this.tokens.get(id);
-    if (!t || t.revokedAt !== null) return false;
+    if (!t || t.revokedAt !== null || (expected !== undefined && t.scope !== expected)) return false;
     t.scope = scope;
     return true;
   }
