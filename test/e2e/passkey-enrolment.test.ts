@@ -6,6 +6,7 @@ import { runNode } from '../support/cli.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
 import { softRegister } from '../support/soft-authenticator.js';
 import { TestClient } from '../support/http-client.js';
+import { storeEnv } from '../support/test-store.js';
 
 describe('operator enrolment on a closed server', () => {
   const servers: ServerProcess[] = [];
@@ -24,7 +25,9 @@ describe('operator enrolment on a closed server', () => {
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) => client.request('POST', path, body, { origin, ...headers });
     expect((await post('/webauthn/register/options', { username: 'ada' })).body.error).toBe('registration_closed');
 
-    const cli = (args: string[]) => runNode('src/cli/main.ts', [...args, '--data-dir', server.dataDir], {}, 60_000);
+    // The operator CLI opens the server's store: the data directory, or its PostgreSQL schema.
+    const env = await storeEnv(server.dataDir);
+    const cli = (args: string[]) => runNode('src/cli/main.ts', [...args, '--data-dir', server.dataDir], env, 60_000);
     expect((await cli(['user', 'create', 'ada'])).code).toBe(0);
     const issued = await cli(['user', 'recovery-code', 'ada']);
     expect(issued.code, issued.stderr).toBe(0);
