@@ -42,8 +42,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most files wait on real server processes, browsers and timers rather than compute: three at
+    // once keep two cores busy (the default, cores − 1, runs them one by one).
+    maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: ['test/support/build-web.ts'] } },
       ...(postgresPass
         ? [
             {

@@ -1,14 +1,11 @@
 // The room dashboard in real Chromium: built by Vite, served with a strict CSP, opened with a
 // view token from the link's fragment; it follows the room live and shows hostile values as text.
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, runBrowserTests, shot } from '../support/browser.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 
 describe.skipIf(!runBrowserTests)('room dashboard (Chromium)', () => {
   let server: ServerProcess;
@@ -19,7 +16,6 @@ describe.skipIf(!runBrowserTests)('room dashboard (Chromium)', () => {
   beforeAll(async () => {
     if (!hasChromium) throw new Error('Chromium is missing: install Debian chromium (.ci/run does)');
     // The page under test is the one the sources build now.
-    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
     server = await startServer();
     browser = await launch();
     const anon = new TestClient(server.url);

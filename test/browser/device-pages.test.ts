@@ -3,14 +3,13 @@
 // `agent-sync login` is approved in the browser and the CLI then creates a room with the token it
 // stored (0600, in a 0700 directory); a CLI call refused with scope_denied prints the elevate link,
 // the page grants the level, and the CLI's retry succeeds. Screenshots: test-results/screenshots/device/.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, runBrowserTests, shot } from '../support/browser.js';
-import { cli, ROOT, startCli } from '../support/cli.js';
+import { cli, startCli } from '../support/cli.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
 import { browserCookie, signedInSession, type TestSession } from '../support/sessions.js';
 
@@ -26,10 +25,6 @@ describe.skipIf(!runBrowserTests)('device approval and elevation pages (Chromium
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('Chromium is missing: install Debian chromium (.ci/run does)');
-    // The pages under test come from dist/web (npm run build); build them when they are missing.
-    if (!existsSync(resolve(ROOT, 'dist/web/device.html')) || !existsSync(resolve(ROOT, 'dist/web/elevate.html'))) {
-      execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
-    }
     served = await serveInProcess(['--local-mode', 'off']);
     browser = await launch();
     ada = await signedInSession(served.app, 'ada');

@@ -4,14 +4,13 @@
 // scope prints the elevate link, the user grants it on the elevation page, and the CLI's retry
 // succeeds; /manage mints a token and revokes it. A screenshot of each page:
 // test-results/screenshots/identity-journey/.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launch, runBrowserTests, shot } from '../support/browser.js';
-import { cli, ROOT, startCli } from '../support/cli.js';
+import { cli, startCli } from '../support/cli.js';
 import { passkeyOrigin, registerAccount } from '../support/passkeys.js';
 import { TestClient } from '../support/http-client.js';
 import { removeDir, startServer, type ServerProcess } from '../support/server-process.js';
@@ -26,7 +25,6 @@ describe.skipIf(!runBrowserTests)('identity journey: passkey, device login, CLI 
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('Chromium is missing: install Debian chromium (.ci/run does)');
-    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
     server = await startServer();
     origin = passkeyOrigin(server.url);
     browser = await launch();

@@ -2,8 +2,6 @@
 // session: it lists the user's rooms with their roles, mints a token whose scope is what was
 // picked (and which works as picked), revokes one (then refused) and narrows one; a signed-out
 // visitor goes to /signin; a page on another origin cannot use the session; hostile labels are text.
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/protocol/routes.js';
@@ -12,7 +10,6 @@ import { TestClient } from '../support/http-client.js';
 import { serveInProcess, type ServedApp } from '../support/in-process-server.js';
 import { browserCookie, signedInSession, type TestSession } from '../support/sessions.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 const hasSignOut = ROUTES.some((r) => r.method === 'post' && r.path === '/auth/signout');
 
@@ -29,7 +26,6 @@ describe.skipIf(!runBrowserTests)('/manage (Chromium)', () => {
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('Chromium is missing: install Debian chromium (.ci/run does)');
-    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
     served = await serveInProcess();
     // The public URL is this server's own origin: the one its pages' requests carry (CSRF check).
     const port = Number(new URL(served.url).port);

@@ -6,10 +6,8 @@
 // the code; then the sync tools run: lobby → create room → embody → register an action → invoke →
 // a wait another client wakes → read context; then the SDK refreshes the token and the same session
 // goes on.
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { auth, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -22,7 +20,6 @@ import { serveInProcess, type ServedApp } from '../support/in-process-server.js'
 import { passkeyOrigin, registerAccount } from '../support/passkeys.js';
 import { TestClient } from '../support/http-client.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SHOTS = 'oauth';
 
 /** A loopback redirect target, as a desktop MCP client runs one: it hands over the query it receives. */
@@ -124,7 +121,6 @@ describe.skipIf(!runBrowserTests)('MCP SDK client with OAuth, consent in Chromiu
 
   beforeAll(async () => {
     if (!hasChromium) throw new Error('Chromium is missing: install Debian chromium (.ci/run does)');
-    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(ROOT, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
     served = await serveInProcess([]);
     browser = await launch();
     callback = await callbackServer();
