@@ -42,9 +42,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Most files wait on real server processes, browsers and timers rather than compute: three at
-    // once keep two cores busy (the default, cores − 1, runs them one by one).
-    maxWorkers: 3,
+    // Most files wait on real server processes, browsers and timers rather than compute: two at
+    // once keep two cores busy (the default, cores − 1, runs them one by one; three starve the
+    // CPU-bound ones).
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'default', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], globalSetup: ['test/support/build-web.ts'] } },
       ...(postgresPass

@@ -74,7 +74,7 @@ describe.skipIf(!available)('real servers on PostgreSQL', () => {
       expect((await client.invoke('hot', 'ping')).status).toBe(200);
     }
     expect((await clients[1]!.context('hot')).body.state._shared.pings).toBe(102);
-  });
+  }, 120_000);
 
   it('keeps the beach in PostgreSQL: a block written through one process is read and guarded through another', async () => {
     schema = await freshSchema();

@@ -164,7 +164,7 @@ describe('§11.9 C5 published keys', () => {
   });
 });
 
-describe('§11.9 C6–C8 group mode', () => {
+describe('§11.9 C6–C8 group mode', { timeout: 120_000 }, () => {
   it('C6: three members each unwrap K with only their enc secret; a non-member cannot', async () => {
     const members = await Promise.all(['alice', 'bob', 'carol'].map((h) => member(h)));
     const k = newGroupKey(random);
