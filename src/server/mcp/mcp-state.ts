@@ -5,9 +5,9 @@
 // docs/mcp.md). Per-credential state and embodiment claims are in McpCredentialStore; a session's
 // own view of its embodiments is cached here and checked against its claim on use.
 
-import { MemoryCredentialStore, type Grant, type Holder, type McpCredentialStore, type Restriction } from './credential-store.js';
+import { MemoryCredentialStore, type Grant, type Holder, type McpCredentialStore, type Restriction, type StoredSession } from './credential-store.js';
 
-export type { Grant, Restriction };
+export type { Grant, Restriction, StoredSession };
 
 export class McpState {
   /** MCP session id → room → embodied agent. */
@@ -25,6 +25,11 @@ export class McpState {
     private readonly leaseMs = 60 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Where sessions that outlive their process are kept (bearer credentials only). */
+  get sessionStore(): Pick<McpCredentialStore, 'saveSession' | 'touchSession' | 'setSubscriptions' | 'dropSession'> {
+    return this.credentials;
+  }
 
   private storeFor(key: string): McpCredentialStore {
     return key.startsWith('bearer:') ? this.credentials : this.local;
