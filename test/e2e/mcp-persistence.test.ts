@@ -63,6 +63,9 @@ function storeRules(name: string, make: () => Promise<{ store: McpCredentialStor
       expect(await store.renew('r', 'alice', 's1', 1200)).toBe(false);
       expect(await store.renew('r', 'alice', 's3', 1200)).toBe(true);
       expect([...(await store.holders('r', 1100))]).toEqual([['alice', { principal: 'bearer:a', session: 's3' }]]);
+      expect([...(await store.claimsOf('s3', 1100))]).toEqual([['r', 'alice']]);
+      expect((await store.claimsOf('s3', 1201)).size).toBe(0); // lapsed
+      expect((await store.claimsOf('s1', 1100)).size).toBe(0); // handed over
       expect(await claim('bearer:b', 's2', 'alice', 1150)).toBe(false);
       expect(await claim('bearer:b', 's2', 'alice', 1201)).toBe(true); // the lease lapsed
       await store.release('r', { principal: 'bearer:b' });

@@ -59,7 +59,11 @@ describe.skipIf(!available)('MCP sessions across server processes on one Postgre
       let updates = 0;
       mcp.client.setNotificationHandler(ResourceUpdatedNotificationSchema, () => void updates++);
       await mcp.client.subscribeResource({ uri: 'sync://rooms/r/context' });
+      expect((await mcp.call('sync_embody', { room: 'r', agent: 'scout' })).isError).toBe(false);
       route.upstream = b.url;
+      // The agent embodied on A is still this session's on B.
+      const sent = await mcp.call('sync_send_message', { room: 'r', body: 'from the session, on B' });
+      expect(sent.code).toBeNull();
       expect((await mcp.client.listTools()).tools.map((t) => t.name)).toContain('sync_read_context');
       const read = await mcp.call('sync_read_context', { room: 'r' });
       expect(read.isError).toBe(false);

@@ -54,6 +54,8 @@ export interface McpCredentialStore {
   claim(c: Claim): Promise<boolean>;
   /** Extend this session's claim; false when the session no longer holds the agent. */
   renew(roomId: string, agentId: string, session: string, expiresAt: number): Promise<boolean>;
+  /** A session's live claims, on every process: room → agent. */
+  claimsOf(session: string, now: number): Promise<Map<string, string>>;
   /** Live claims in a room: agent → holder. */
   holders(roomId: string, now: number): Promise<Map<string, Holder>>;
   /** Drop claims: one agent's for a session, or every claim of a credential in a room. */
@@ -133,6 +135,12 @@ export class MemoryCredentialStore implements McpCredentialStore {
     return true;
   }
 
+  async claimsOf(session: string, now: number): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const c of this.claims.values()) if (c.session === session && c.expiresAt >= now) out.set(c.room, c.agent);
+    return out;
+  }
+
   async holders(roomId: string, now: number): Promise<Map<string, Holder>> {
     const out = new Map<string, Holder>();
     for (const c of this.claims.values()) if (c.room === roomId && c.expiresAt >= now) out.set(c.agent, { principal: c.principal, session: c.session });
@@ -186,6 +194,7 @@ const SQL = {
     WHERE mcp_embodiments.principal = excluded.principal OR mcp_embodiments.expires_at < $6
     RETURNING session`,
   renew: 'UPDATE mcp_embodiments SET expires_at = $1 WHERE room = $2 AND agent = $3 AND session = $4 RETURNING session',
+  claimsOf: 'SELECT room, agent FROM mcp_embodiments WHERE session = $1 AND expires_at >= $2',
   holders: 'SELECT agent, principal, session FROM mcp_embodiments WHERE room = $1 AND expires_at >= $2',
   releaseOne: 'DELETE FROM mcp_embodiments WHERE room = $1 AND agent = $2 AND session = $3',
   releasePrincipal: 'DELETE FROM mcp_embodiments WHERE room = $1 AND principal = $2',
@@ -282,6 +291,11 @@ export class SqlCredentialStore implements McpCredentialStore {
 
   async renew(roomId: string, agentId: string, session: string, expiresAt: number): Promise<boolean> {
     return (await this.q(SQL.renew, [expiresAt, roomId, agentId, session])).length === 1;
+  }
+
+  async claimsOf(session: string, now: number): Promise<Map<string, string>> {
+    const rows = await this.q(SQL.claimsOf, [session, now]);
+    return new Map(rows.map((r) => [String(r.room), String(r.agent)]));
   }
 
   async holders(roomId: string, now: number): Promise<Map<string, Holder>> {

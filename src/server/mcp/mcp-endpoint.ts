@@ -233,6 +233,7 @@ export class McpEndpoint {
       return undefined;
     }
     await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    await this.o.state.adopt(row.id);
     for (const uri of row.subscriptions) await this.subscribe(session, uri).catch(() => undefined);
     return session;
   }

@@ -117,6 +117,12 @@ export class McpState {
     return this.storeFor(key).restrictionOf(key, roomId);
   }
 
+  /** A session rebuilt on this process takes up the embodiments it holds (made on any process). */
+  async adopt(session: string): Promise<void> {
+    const claims = await this.credentials.claimsOf(session, this.now());
+    if (claims.size > 0) this.sessions.set(session, claims);
+  }
+
   /** An MCP session ended: its embodiments are released. */
   async forgetSession(session: string): Promise<void> {
     for (const [roomId, agentId] of [...(this.sessions.get(session) ?? [])]) await this.credentials.release(roomId, { agentId, session });
