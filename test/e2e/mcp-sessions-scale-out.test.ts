@@ -77,6 +77,8 @@ describe.skipIf(!available)('MCP sessions across server processes on one Postgre
         await sleep(200);
       }
       expect(updates).toBeGreaterThan(before);
+      // A's shutdown did not end the session: its agent is still embodied.
+      expect((await mcp.call('sync_send_message', { room: 'r', body: 'after A stopped' })).code).toBeNull();
     } finally {
       await mcp.close().catch(() => undefined);
     }

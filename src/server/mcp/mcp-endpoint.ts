@@ -68,6 +68,8 @@ interface Session {
   shared: boolean;
 }
 
+/** closeSession's `dropRowIdleSince` for a session that ends everywhere (DELETE elsewhere, eviction). */
+const ENDED = Number.MAX_SAFE_INTEGER;
 const NOT_FOUND = () => rpcError(404, -32001, 'Session not found: initialize a new session.');
 
 const URI = /^sync:\/\/rooms\/([^/]+)\/context$/;
@@ -200,9 +202,10 @@ export class McpEndpoint {
     if (!principal.key.startsWith('bearer:')) return undefined;
     const now = Date.now();
     const row = await this.o.state.sessionStore.touchSession(id, now, now - this.idleMs);
+    if (!row) void this.o.state.sessionStore.dropSession(id, now - this.idleMs).catch(() => undefined); // an idle row is dead
     if (!row || row.principal !== principal.key) {
-      // Ended elsewhere (DELETE on another process) or idle: this copy goes too.
-      if (local && !row) await this.closeSession(local, now);
+      // Ended elsewhere (DELETE on another process) or idle: this copy goes too, and the session with it.
+      if (local && !row) await this.closeSession(local, ENDED);
       return undefined;
     }
     if (local) return local;
@@ -257,25 +260,29 @@ export class McpEndpoint {
         if (shared && init) await this.saveSession(session, init);
         // Bounded per credential first (one token cannot push others out), then per process.
         const own = [...this.sessions.values()].filter((s) => s.principal.key === principal.key);
-        if (own.length > (this.o.maxSessionsPerCredential ?? 32)) void this.closeSession(oldestOf(own), Number.MAX_SAFE_INTEGER);
-        if (this.sessions.size > (this.o.maxSessions ?? 1000)) void this.closeSession(oldestOf([...this.sessions.values()]), Number.MAX_SAFE_INTEGER);
+        if (own.length > (this.o.maxSessionsPerCredential ?? 32)) void this.closeSession(oldestOf(own), ENDED);
+        if (this.sessions.size > (this.o.maxSessions ?? 1000)) void this.closeSession(oldestOf([...this.sessions.values()]), ENDED);
       },
       onsessionclosed: async () => {
-        this.forget(session);
+        this.forget(session, true);
         if (shared) await this.o.state.sessionStore.dropSession(id);
       },
     });
-    session.transport.onclose = () => this.forget(session);
+    session.transport.onclose = () => this.forget(session, !session.shared);
     this.installHandlers(session);
     void server.connect(session.transport);
     return session;
   }
 
-  private forget(session: Session): void {
+  /**
+   * Drop this process's copy. `ended`: the session ended everywhere, its embodiments are released
+   * (a shared session's copy closed here for idleness or shutdown leaves them to their lease).
+   */
+  private forget(session: Session, ended: boolean): void {
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     for (const stop of session.subscriptions.values()) stop();
     session.subscriptions.clear();
-    void this.o.state.forgetSession(session.id).catch((err: unknown) => this.o.log.error({ err }, 'MCP: releasing a closed session failed'));
+    void this.o.state.forgetSession(session.id, ended).catch((err: unknown) => this.o.log.error({ err }, 'MCP: releasing a closed session failed'));
     if (session.principal.key.startsWith('local:') || session.principal.key.startsWith('open:')) this.o.state.forgetPrincipal(session.principal.key);
   }
 
@@ -286,11 +293,11 @@ export class McpEndpoint {
   }
 
   /**
-   * Close this process's copy. `dropRowIdleSince`: also remove the stored row (eviction: always,
-   * a timestamp far in the future; idle: only when no process used it since then). Shutdown keeps it.
+   * Close this process's copy. `dropRowIdleSince`: also remove the stored row (ENDED: always;
+   * idle: only when no process used it since then). Shutdown keeps it.
    */
   private async closeSession(session: Session, dropRowIdleSince?: number): Promise<void> {
-    this.forget(session);
+    this.forget(session, !session.shared || dropRowIdleSince === ENDED);
     if (session.shared && dropRowIdleSince !== undefined) await this.o.state.sessionStore.dropSession(session.id, dropRowIdleSince).catch((err: unknown) => this.o.log.error({ err }, 'MCP: dropping a session row failed'));
     await session.server.close().catch(() => undefined);
   }

@@ -123,10 +123,11 @@ export class McpState {
     if (claims.size > 0) this.sessions.set(session, claims);
   }
 
-  /** An MCP session ended: its embodiments are released. */
-  async forgetSession(session: string): Promise<void> {
-    for (const [roomId, agentId] of [...(this.sessions.get(session) ?? [])]) await this.credentials.release(roomId, { agentId, session });
+  /** This process forgets an MCP session; `release`: it ended, its embodiments are released. */
+  async forgetSession(session: string, release = true): Promise<void> {
+    const rooms = [...(this.sessions.get(session) ?? [])];
     this.sessions.delete(session);
+    if (release) for (const [roomId, agentId] of rooms) await this.credentials.release(roomId, { agentId, session });
   }
 
   /** Forget a principal whose state cannot outlive its MCP session (local or open sessions). */
