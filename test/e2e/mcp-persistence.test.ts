@@ -34,7 +34,7 @@ async function start(options: Parameters<typeof startServer>[0] = {}): Promise<S
 }
 
 function storeRules(name: string, make: () => Promise<{ store: McpCredentialStore; close(): Promise<void> }>) {
-  it(`${name}: narrowing is monotonic, admin grants are never downgraded, embodiment claims are exclusive per credential and lapse`, async () => {
+  it(`${name}: narrowing is monotonic, admin grants are never downgraded, embodiment claims are exclusive per credential and lapse, sessions end`, async () => {
     const { store, close } = await make();
     try {
       expect(await store.restrict('bearer:a', 'r', { level: 'role', role: 'worker' })).toEqual({ level: 'role', role: 'worker' });
@@ -63,6 +63,9 @@ function storeRules(name: string, make: () => Promise<{ store: McpCredentialStor
       expect(await store.renew('r', 'alice', 's1', 1200)).toBe(false);
       expect(await store.renew('r', 'alice', 's3', 1200)).toBe(true);
       expect([...(await store.holders('r', 1100))]).toEqual([['alice', { principal: 'bearer:a', session: 's3' }]]);
+      expect([...(await store.claimsOf('s3', 1100))]).toEqual([['r', 'alice']]);
+      expect((await store.claimsOf('s3', 1201)).size).toBe(0); // lapsed
+      expect((await store.claimsOf('s1', 1100)).size).toBe(0); // handed over
       expect(await claim('bearer:b', 's2', 'alice', 1150)).toBe(false);
       expect(await claim('bearer:b', 's2', 'alice', 1201)).toBe(true); // the lease lapsed
       await store.release('r', { principal: 'bearer:b' });
@@ -72,6 +75,20 @@ function storeRules(name: string, make: () => Promise<{ store: McpCredentialStor
       expect((await store.holders('r', 2000)).get('__proto__')).toEqual({ principal: 'bearer:c', session: 's4' });
       await store.release('r', { agentId: '__proto__', session: 's4' });
       expect((await store.holders('r', 2000)).size).toBe(0);
+
+      // MCP sessions: touched only while live, dropped when ended, or when idle since a time.
+      const row = { id: 's-1', principal: 'bearer:a', protocolVersion: '2025-06-18', client: '{"clientInfo":{"name":"c","version":"1"}}', createdAt: 1000, lastUsed: 1000, subscriptions: [] };
+      await store.saveSession(row);
+      await store.saveSession({ ...row, principal: 'bearer:b' }); // never taken over by a second save
+      expect(await store.touchSession('s-1', 1500, 1001)).toBeUndefined(); // idle since before 1001
+      expect(await store.touchSession('s-1', 1500, 900)).toEqual({ ...row, lastUsed: 1500 });
+      await store.setSubscriptions('s-1', ['sync://rooms/r/context', '__proto__']);
+      expect((await store.touchSession('s-1', 1600, 1000))?.subscriptions).toEqual(['sync://rooms/r/context', '__proto__']);
+      expect(await store.touchSession('constructor', 1600, 0)).toBeUndefined();
+      await store.dropSession('s-1', 1600); // used at 1600: not idle since before it
+      expect(await store.touchSession('s-1', 1700, 0)).toBeDefined();
+      await store.dropSession('s-1');
+      expect(await store.touchSession('s-1', 1800, 0)).toBeUndefined();
     } finally {
       await close();
     }

@@ -20,10 +20,12 @@ export interface ToolOutcome {
   code: string | null;
 }
 
-export async function connectMcp(baseUrl: string, token?: string, path = '/mcp'): Promise<McpTestClient> {
+/** `fetch`: how the transport reaches the server (a test's switching proxy). */
+export async function connectMcp(baseUrl: string, token?: string, path = '/mcp', fetch?: typeof globalThis.fetch): Promise<McpTestClient> {
   const client = new Client({ name: 'agent-sync-tests', version: '1.0.0' });
   const transport = new StreamableHTTPClientTransport(new URL(path, baseUrl), {
     requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    ...(fetch ? { fetch } : {}),
   });
   await client.connect(transport);
   return {

@@ -20,7 +20,26 @@ export interface Claim extends Holder {
   expiresAt: number;
 }
 
+/** An MCP session as any process needs it to rebuild it (bearer credentials only). */
+export interface StoredSession {
+  id: string;
+  principal: string;
+  protocolVersion: string;
+  /** The initialize request's clientInfo and capabilities, as JSON. */
+  client: string;
+  createdAt: number;
+  lastUsed: number;
+  subscriptions: string[];
+}
+
 export interface McpCredentialStore {
+  /** Record a new session (an existing row with the id is kept). */
+  saveSession(s: StoredSession): Promise<void>;
+  /** Mark the session used at `now`; the row, or undefined when it is gone or idle since before `idleSince`. */
+  touchSession(id: string, now: number, idleSince: number): Promise<StoredSession | undefined>;
+  setSubscriptions(id: string, uris: string[]): Promise<void>;
+  /** Remove the session's row; with `idleSince`, only when it has been idle since before then. */
+  dropSession(id: string, idleSince?: number): Promise<void>;
   grants(principal: string): Promise<Map<string, Grant>>;
   /** Record a grant; an admin grant is never replaced by a narrower one. */
   grant(principal: string, roomId: string, grant: Grant): Promise<void>;
@@ -35,6 +54,8 @@ export interface McpCredentialStore {
   claim(c: Claim): Promise<boolean>;
   /** Extend this session's claim; false when the session no longer holds the agent. */
   renew(roomId: string, agentId: string, session: string, expiresAt: number): Promise<boolean>;
+  /** A session's live claims, on every process: room → agent. */
+  claimsOf(session: string, now: number): Promise<Map<string, string>>;
   /** Live claims in a room: agent → holder. */
   holders(roomId: string, now: number): Promise<Map<string, Holder>>;
   /** Drop claims: one agent's for a session, or every claim of a credential in a room. */
@@ -74,6 +95,29 @@ export class MemoryCredentialStore implements McpCredentialStore {
     this.restrictions.delete(principal);
   }
 
+  private readonly sessionRows = new Map<string, StoredSession>();
+
+  async saveSession(s: StoredSession): Promise<void> {
+    if (!this.sessionRows.has(s.id)) this.sessionRows.set(s.id, { ...s, subscriptions: [...s.subscriptions] });
+  }
+
+  async touchSession(id: string, now: number, idleSince: number): Promise<StoredSession | undefined> {
+    const row = this.sessionRows.get(id);
+    if (!row || row.lastUsed < idleSince) return undefined;
+    row.lastUsed = now;
+    return { ...row, subscriptions: [...row.subscriptions] };
+  }
+
+  async setSubscriptions(id: string, uris: string[]): Promise<void> {
+    const row = this.sessionRows.get(id);
+    if (row) row.subscriptions = [...uris];
+  }
+
+  async dropSession(id: string, idleSince?: number): Promise<void> {
+    const row = this.sessionRows.get(id);
+    if (row && (idleSince === undefined || row.lastUsed < idleSince)) this.sessionRows.delete(id);
+  }
+
   private readonly claims = new Map<string, Holder & { room: string; agent: string; expiresAt: number }>();
 
   async claim(c: Claim): Promise<boolean> {
@@ -89,6 +133,12 @@ export class MemoryCredentialStore implements McpCredentialStore {
     if (current?.session !== session) return false;
     current.expiresAt = expiresAt;
     return true;
+  }
+
+  async claimsOf(session: string, now: number): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const c of this.claims.values()) if (c.session === session && c.expiresAt >= now) out.set(c.room, c.agent);
+    return out;
   }
 
   async holders(roomId: string, now: number): Promise<Map<string, Holder>> {
@@ -119,9 +169,16 @@ const TABLES = [
   `CREATE TABLE IF NOT EXISTS mcp_restrictions (principal TEXT NOT NULL, room TEXT NOT NULL, level TEXT NOT NULL, rank INTEGER NOT NULL, role TEXT, PRIMARY KEY (principal, room))`,
   `CREATE INDEX IF NOT EXISTS mcp_grants_room ON mcp_grants (room)`,
   `CREATE TABLE IF NOT EXISTS mcp_embodiments (room TEXT NOT NULL, agent TEXT NOT NULL, principal TEXT NOT NULL, session TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (room, agent))`,
+  `CREATE TABLE IF NOT EXISTS mcp_sessions (id TEXT PRIMARY KEY, principal TEXT NOT NULL, protocol_version TEXT NOT NULL, client TEXT NOT NULL, created_at BIGINT NOT NULL, last_used BIGINT NOT NULL, subscriptions TEXT NOT NULL)`,
 ];
 
 const SQL = {
+  saveSession: `INSERT INTO mcp_sessions (id, principal, protocol_version, client, created_at, last_used, subscriptions) VALUES ($1, $2, $3, $4, $5, $6, $7)
+    ON CONFLICT (id) DO NOTHING`,
+  touchSession: 'UPDATE mcp_sessions SET last_used = $1 WHERE id = $2 AND last_used >= $3 RETURNING id, principal, protocol_version, client, created_at, last_used, subscriptions',
+  setSubscriptions: 'UPDATE mcp_sessions SET subscriptions = $1 WHERE id = $2',
+  dropSession: 'DELETE FROM mcp_sessions WHERE id = $1',
+  dropIdleSession: 'DELETE FROM mcp_sessions WHERE id = $1 AND last_used < $2',
   grants: 'SELECT room, kind, agent FROM mcp_grants WHERE principal = $1',
   grant: `INSERT INTO mcp_grants (principal, room, kind, agent) VALUES ($1, $2, $3, $4)
     ON CONFLICT (principal, room) DO UPDATE SET kind = excluded.kind, agent = excluded.agent WHERE mcp_grants.kind <> 'admin'`,
@@ -137,6 +194,7 @@ const SQL = {
     WHERE mcp_embodiments.principal = excluded.principal OR mcp_embodiments.expires_at < $6
     RETURNING session`,
   renew: 'UPDATE mcp_embodiments SET expires_at = $1 WHERE room = $2 AND agent = $3 AND session = $4 RETURNING session',
+  claimsOf: 'SELECT room, agent FROM mcp_embodiments WHERE session = $1 AND expires_at >= $2',
   holders: 'SELECT agent, principal, session FROM mcp_embodiments WHERE room = $1 AND expires_at >= $2',
   releaseOne: 'DELETE FROM mcp_embodiments WHERE room = $1 AND agent = $2 AND session = $3',
   releasePrincipal: 'DELETE FROM mcp_embodiments WHERE room = $1 AND principal = $2',
@@ -146,6 +204,20 @@ function restrictionOf(row: Row | undefined): Restriction | undefined {
   if (!row) return undefined;
   if (row.level === 'role') return { level: 'role', role: String(row.role) };
   return { level: row.level === 'revoked' ? 'revoked' : 'observe' };
+}
+
+function sessionOf(row: Row | undefined): StoredSession | undefined {
+  if (!row) return undefined;
+  const subscriptions = JSON.parse(String(row.subscriptions)) as unknown;
+  return {
+    id: String(row.id),
+    principal: String(row.principal),
+    protocolVersion: String(row.protocol_version),
+    client: String(row.client),
+    createdAt: Number(row.created_at),
+    lastUsed: Number(row.last_used),
+    subscriptions: Array.isArray(subscriptions) ? subscriptions.map(String) : [],
+  };
 }
 
 /** The SQL store over a statement runner (SQLite or PostgreSQL; the statements are the same). */
@@ -195,6 +267,23 @@ export class SqlCredentialStore implements McpCredentialStore {
     await this.q(SQL.forgetRoomClaims, [roomId]);
   }
 
+  async saveSession(s: StoredSession): Promise<void> {
+    await this.q(SQL.saveSession, [s.id, s.principal, s.protocolVersion, s.client, s.createdAt, s.lastUsed, JSON.stringify(s.subscriptions)]);
+  }
+
+  async touchSession(id: string, now: number, idleSince: number): Promise<StoredSession | undefined> {
+    return sessionOf((await this.q(SQL.touchSession, [now, id, idleSince]))[0]);
+  }
+
+  async setSubscriptions(id: string, uris: string[]): Promise<void> {
+    await this.q(SQL.setSubscriptions, [JSON.stringify(uris), id]);
+  }
+
+  async dropSession(id: string, idleSince?: number): Promise<void> {
+    if (idleSince === undefined) await this.q(SQL.dropSession, [id]);
+    else await this.q(SQL.dropIdleSession, [id, idleSince]);
+  }
+
   async claim(c: Claim): Promise<boolean> {
     const rows = await this.q(SQL.claim, [c.roomId, c.agentId, c.principal, c.session, c.expiresAt, c.now]);
     return rows.length === 1 && rows[0]!.session === c.session;
@@ -202,6 +291,11 @@ export class SqlCredentialStore implements McpCredentialStore {
 
   async renew(roomId: string, agentId: string, session: string, expiresAt: number): Promise<boolean> {
     return (await this.q(SQL.renew, [expiresAt, roomId, agentId, session])).length === 1;
+  }
+
+  async claimsOf(session: string, now: number): Promise<Map<string, string>> {
+    const rows = await this.q(SQL.claimsOf, [session, now]);
+    return new Map(rows.map((r) => [String(r.room), String(r.agent)]));
   }
 
   async holders(roomId: string, now: number): Promise<Map<string, Holder>> {

@@ -8,6 +8,8 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import {
   CallToolRequestSchema,
   ErrorCode as RpcError,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
@@ -24,7 +26,7 @@ import { readerOf, type Services } from '../../core/service/index.js';
 import { isValidId } from '../../protocol/index.js';
 import { SYNC_TOOLS, type ToolSpec } from '../../protocol/wire/mcp.js';
 import type { McpAuth, McpPrincipal } from './mcp-auth.js';
-import type { McpState } from './mcp-state.js';
+import type { McpState, StoredSession } from './mcp-state.js';
 import { SyncTools } from './sync-tools.js';
 
 /** A tool another module adds to /mcp (the beach's bsp tools, D26): zod input, any JSON output. */
@@ -62,7 +64,13 @@ interface Session {
   principal: McpPrincipal;
   lastUsed: number;
   subscriptions: Map<string, () => void>;
+  /** Kept in the store (a bearer credential's): any process sharing it can rebuild the session. */
+  shared: boolean;
 }
+
+/** closeSession's `dropRowIdleSince` for a session that ends everywhere (DELETE elsewhere, eviction). */
+const ENDED = Number.MAX_SAFE_INTEGER;
+const NOT_FOUND = () => rpcError(404, -32001, 'Session not found: initialize a new session.');
 
 const URI = /^sync:\/\/rooms\/([^/]+)\/context$/;
 export const roomUri = (roomId: string) => `sync://rooms/${roomId}/context`;
@@ -122,6 +130,8 @@ function invalidInput(error: z.ZodError): SyncError {
 
 export class McpEndpoint {
   private readonly sessions = new Map<string, Session>();
+  private readonly restoring = new Map<string, Promise<Session | undefined>>();
+  private readonly idleMs: number;
   private readonly tools: SyncTools;
   private readonly specs = new Map<string, ToolSpec>();
   private readonly extra = new Map<string, ExtraTool>();
@@ -137,10 +147,11 @@ export class McpEndpoint {
       ...[...this.extra.values()].map((t) => ({ name: t.name, description: t.description, inputSchema: jsonSchema(t.inputSchema, 'input') })),
     ];
     o.services.registry.onForget((roomId) => void o.state.forgetRoom(roomId).catch((err: unknown) => o.log.error({ err }, 'MCP: forgetting a deleted room failed')));
-    const idleMs = o.idleMs ?? 60 * 60_000;
+    const idleMs = (this.idleMs = o.idleMs ?? 60 * 60_000);
     this.sweeper = setInterval(() => {
       const now = Date.now();
-      for (const s of [...this.sessions.values()]) if (now - s.lastUsed > idleMs) void this.closeSession(s);
+      // The row goes only when no process used the session either.
+      for (const s of [...this.sessions.values()]) if (now - s.lastUsed > idleMs) void this.closeSession(s, now - idleMs);
     }, Math.min(idleMs, 60_000));
     this.sweeper.unref();
   }
@@ -154,10 +165,9 @@ export class McpEndpoint {
     const sessionId = req.headers.get('mcp-session-id');
     const header = req.headers.get('authorization');
     if (sessionId !== null) {
-      const session = this.sessions.get(sessionId);
-      if (!session) return rpcError(404, -32001, 'Session not found: initialize a new session.');
       const principal = await this.authenticate(header, sessionId);
-      if (principal.key !== session.principal.key) return rpcError(404, -32001, 'Session not found: initialize a new session.');
+      const session = await this.sessionFor(sessionId, principal);
+      if (!session) return NOT_FOUND();
       await requireScopeFor(req, principal);
       session.principal = principal;
       session.lastUsed = Date.now();
@@ -169,7 +179,7 @@ export class McpEndpoint {
     }
     const id = randomUUID();
     const principal = await this.authenticate(header, id);
-    const session = this.open(id, principal);
+    const session = this.open(id, principal, await initializeParams(req));
     const res = await session.transport.handleRequest(req);
     // Not an initialize request (or a failed one): no session was made; drop the transport.
     if (session.transport.sessionId === undefined) void session.server.close().catch(() => undefined);
@@ -181,7 +191,57 @@ export class McpEndpoint {
     return this.o.auth.authenticate(header, sessionKey);
   }
 
-  private open(id: string, principal: McpPrincipal): Session {
+  /**
+   * The session with this id for this credential: held here, or rebuilt from its stored row (made
+   * on another process); undefined when unknown, ended, idle too long, or another credential's.
+   */
+  private async sessionFor(id: string, principal: McpPrincipal): Promise<Session | undefined> {
+    const local = this.sessions.get(id);
+    if (local && local.principal.key !== principal.key) return undefined;
+    if (local && !local.shared) return local;
+    if (!principal.key.startsWith('bearer:')) return undefined;
+    const now = Date.now();
+    const row = await this.o.state.sessionStore.touchSession(id, now, now - this.idleMs);
+    if (!row) void this.o.state.sessionStore.dropSession(id, now - this.idleMs).catch(() => undefined); // an idle row is dead
+    if (!row || row.principal !== principal.key) {
+      // Ended elsewhere (DELETE on another process) or idle: this copy goes too, and the session with it.
+      if (local && !row) await this.closeSession(local, ENDED);
+      return undefined;
+    }
+    if (local) return local;
+    let pending = this.restoring.get(id);
+    if (!pending) {
+      pending = this.restore(row, principal).finally(() => this.restoring.delete(id));
+      this.restoring.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Rebuild a stored session here: the SDK's own initialize handshake (answers discarded), then its subscriptions. */
+  private async restore(row: StoredSession, principal: McpPrincipal): Promise<Session | undefined> {
+    const session = this.open(row.id, principal, undefined);
+    const client = JSON.parse(row.client) as { clientInfo?: unknown; capabilities?: unknown };
+    const post = (body: object) =>
+      session.transport.handleRequest(
+        new Request('http://local/mcp', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': row.id, 'mcp-protocol-version': row.protocolVersion },
+          body: JSON.stringify(body),
+        }),
+      );
+    const init = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: row.protocolVersion, capabilities: client.capabilities ?? {}, clientInfo: client.clientInfo ?? { name: 'unknown', version: '0' } } };
+    await (await post(init)).text();
+    if (session.transport.sessionId !== row.id) {
+      void session.server.close().catch(() => undefined);
+      return undefined;
+    }
+    await (await post({ jsonrpc: '2.0', method: 'notifications/initialized' })).text();
+    await this.o.state.adopt(row.id);
+    for (const uri of row.subscriptions) await this.subscribe(session, uri).catch(() => undefined);
+    return session;
+  }
+
+  private open(id: string, principal: McpPrincipal, init: InitializeParams | undefined): Session {
     const server = new Server(
       { name: 'agent-sync', version: this.o.serverVersion },
       {
@@ -191,34 +251,54 @@ export class McpEndpoint {
           : 'agent-sync rooms. Start with sync_lobby; sync_embody an agent before mutating tools; sync_wait (or subscribe to sync://rooms/<id>/context) to follow a room.',
       },
     );
-    const session: Session = { id, server, principal, lastUsed: Date.now(), subscriptions: new Map(), transport: null as unknown as WebStandardStreamableHTTPServerTransport };
+    const shared = principal.key.startsWith('bearer:');
+    const session: Session = { id, server, principal, lastUsed: Date.now(), subscriptions: new Map(), shared, transport: null as unknown as WebStandardStreamableHTTPServerTransport };
     session.transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
-      onsessioninitialized: () => {
+      onsessioninitialized: async () => {
         this.sessions.set(id, session);
+        if (shared && init) await this.saveSession(session, init);
         // Bounded per credential first (one token cannot push others out), then per process.
         const own = [...this.sessions.values()].filter((s) => s.principal.key === principal.key);
-        if (own.length > (this.o.maxSessionsPerCredential ?? 32)) void this.closeSession(oldestOf(own));
-        if (this.sessions.size > (this.o.maxSessions ?? 1000)) void this.closeSession(oldestOf([...this.sessions.values()]));
+        if (own.length > (this.o.maxSessionsPerCredential ?? 32)) void this.closeSession(oldestOf(own), ENDED);
+        if (this.sessions.size > (this.o.maxSessions ?? 1000)) void this.closeSession(oldestOf([...this.sessions.values()]), ENDED);
       },
-      onsessionclosed: () => this.forget(session),
+      onsessionclosed: async () => {
+        this.forget(session, true);
+        if (shared) await this.o.state.sessionStore.dropSession(id);
+      },
     });
-    session.transport.onclose = () => this.forget(session);
+    session.transport.onclose = () => this.forget(session, !session.shared);
     this.installHandlers(session);
     void server.connect(session.transport);
     return session;
   }
 
-  private forget(session: Session): void {
+  /**
+   * Drop this process's copy. `ended`: the session ended everywhere, its embodiments are released
+   * (a shared session's copy closed here for idleness or shutdown leaves them to their lease).
+   */
+  private forget(session: Session, ended: boolean): void {
     if (this.sessions.get(session.id) === session) this.sessions.delete(session.id);
     for (const stop of session.subscriptions.values()) stop();
     session.subscriptions.clear();
-    void this.o.state.forgetSession(session.id).catch((err: unknown) => this.o.log.error({ err }, 'MCP: releasing a closed session failed'));
+    void this.o.state.forgetSession(session.id, ended).catch((err: unknown) => this.o.log.error({ err }, 'MCP: releasing a closed session failed'));
     if (session.principal.key.startsWith('local:') || session.principal.key.startsWith('open:')) this.o.state.forgetPrincipal(session.principal.key);
   }
 
-  private async closeSession(session: Session): Promise<void> {
-    this.forget(session);
+  private async saveSession(session: Session, init: InitializeParams): Promise<void> {
+    const now = Date.now();
+    const protocolVersion = SUPPORTED_PROTOCOL_VERSIONS.includes(init.protocolVersion) ? init.protocolVersion : LATEST_PROTOCOL_VERSION;
+    await this.o.state.sessionStore.saveSession({ id: session.id, principal: session.principal.key, protocolVersion, client: JSON.stringify({ clientInfo: init.clientInfo, capabilities: init.capabilities }), createdAt: now, lastUsed: now, subscriptions: [] });
+  }
+
+  /**
+   * Close this process's copy. `dropRowIdleSince`: also remove the stored row (ENDED: always;
+   * idle: only when no process used it since then). Shutdown keeps it.
+   */
+  private async closeSession(session: Session, dropRowIdleSince?: number): Promise<void> {
+    this.forget(session, !session.shared || dropRowIdleSince === ENDED);
+    if (session.shared && dropRowIdleSince !== undefined) await this.o.state.sessionStore.dropSession(session.id, dropRowIdleSince).catch((err: unknown) => this.o.log.error({ err }, 'MCP: dropping a session row failed'));
     await session.server.close().catch(() => undefined);
   }
 
@@ -290,40 +370,62 @@ export class McpEndpoint {
       }
     });
     server.setRequestHandler(SubscribeRequestSchema, async (request) => {
-      const uri = request.params.uri;
-      const roomId = roomOfUri(uri);
-      if (session.subscriptions.has(uri)) return {};
-      if (session.subscriptions.size >= (this.o.maxSubscriptions ?? 100)) throw new McpError(RpcError.InvalidRequest, 'Too many resource subscriptions in this session.');
-      try {
-        const caller = await this.tools.readerFor(session.principal, session.id, roomId);
-        this.o.services.reads.requireRead(caller);
-        const room = await this.o.services.registry.get(roomId);
-        const notify = () => {
-          // A credential that gave up the room (sync_revoke_access) stops hearing about it.
-          void this.o.state.restrictionOf(session.principal.key, roomId).then(
-            (restriction) => {
-              if (restriction?.level !== 'revoked') return server.sendResourceUpdated({ uri });
-              session.subscriptions.get(uri)?.();
-              session.subscriptions.delete(uri);
-            },
-          ).catch(() => undefined);
-        };
-        const stop = this.o.services.events.subscribe(room, readerOf(caller), notify, () => {
-          notify();
-          session.subscriptions.delete(uri);
-        });
-        session.subscriptions.set(uri, stop);
-      } catch (error) {
-        throw rpcFailure(error);
-      }
+      await this.subscribe(session, request.params.uri);
+      await this.storeSubscriptions(session);
       return {};
     });
     server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
       const stop = session.subscriptions.get(request.params.uri);
       stop?.();
       session.subscriptions.delete(request.params.uri);
+      await this.storeSubscriptions(session);
       return {};
     });
+  }
+
+  private async storeSubscriptions(session: Session): Promise<void> {
+    if (session.shared) await this.o.state.sessionStore.setSubscriptions(session.id, [...session.subscriptions.keys()]);
+  }
+
+  private async subscribe(session: Session, uri: string): Promise<void> {
+    const roomId = roomOfUri(uri);
+    if (session.subscriptions.has(uri)) return;
+    if (session.subscriptions.size >= (this.o.maxSubscriptions ?? 100)) throw new McpError(RpcError.InvalidRequest, 'Too many resource subscriptions in this session.');
+    try {
+      const caller = await this.tools.readerFor(session.principal, session.id, roomId);
+      this.o.services.reads.requireRead(caller);
+      const room = await this.o.services.registry.get(roomId);
+      const notify = () => {
+        // A credential that gave up the room (sync_revoke_access) stops hearing about it.
+        void this.o.state.restrictionOf(session.principal.key, roomId).then(
+          (restriction) => {
+            if (restriction?.level !== 'revoked') return session.server.sendResourceUpdated({ uri });
+            session.subscriptions.get(uri)?.();
+            session.subscriptions.delete(uri);
+          },
+        ).catch(() => undefined);
+      };
+      const stop = this.o.services.events.subscribe(room, readerOf(caller), notify, () => {
+        notify();
+        session.subscriptions.delete(uri);
+      });
+      session.subscriptions.set(uri, stop);
+    } catch (error) {
+      throw rpcFailure(error);
+    }
+  }
+}
+
+type InitializeParams = { protocolVersion: string; clientInfo?: unknown; capabilities?: unknown };
+
+/** The initialize request's params (undefined for any other request: the transport refuses it). */
+async function initializeParams(req: Request): Promise<InitializeParams | undefined> {
+  try {
+    const body = (await req.clone().json()) as { method?: unknown; params?: { protocolVersion?: unknown; clientInfo?: unknown; capabilities?: unknown } } | null;
+    if (body?.method !== 'initialize' || typeof body.params?.protocolVersion !== 'string') return undefined;
+    return { protocolVersion: body.params.protocolVersion, clientInfo: body.params.clientInfo, capabilities: body.params.capabilities };
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,9 +5,9 @@
 // docs/mcp.md). Per-credential state and embodiment claims are in McpCredentialStore; a session's
 // own view of its embodiments is cached here and checked against its claim on use.
 
-import { MemoryCredentialStore, type Grant, type Holder, type McpCredentialStore, type Restriction } from './credential-store.js';
+import { MemoryCredentialStore, type Grant, type Holder, type McpCredentialStore, type Restriction, type StoredSession } from './credential-store.js';
 
-export type { Grant, Restriction };
+export type { Grant, Restriction, StoredSession };
 
 export class McpState {
   /** MCP session id → room → embodied agent. */
@@ -25,6 +25,11 @@ export class McpState {
     private readonly leaseMs = 60 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Where sessions that outlive their process are kept (bearer credentials only). */
+  get sessionStore(): Pick<McpCredentialStore, 'saveSession' | 'touchSession' | 'setSubscriptions' | 'dropSession'> {
+    return this.credentials;
+  }
 
   private storeFor(key: string): McpCredentialStore {
     return key.startsWith('bearer:') ? this.credentials : this.local;
@@ -112,10 +117,17 @@ export class McpState {
     return this.storeFor(key).restrictionOf(key, roomId);
   }
 
-  /** An MCP session ended: its embodiments are released. */
-  async forgetSession(session: string): Promise<void> {
-    for (const [roomId, agentId] of [...(this.sessions.get(session) ?? [])]) await this.credentials.release(roomId, { agentId, session });
+  /** A session rebuilt on this process takes up the embodiments it holds (made on any process). */
+  async adopt(session: string): Promise<void> {
+    const claims = await this.credentials.claimsOf(session, this.now());
+    if (claims.size > 0) this.sessions.set(session, claims);
+  }
+
+  /** This process forgets an MCP session; `release`: it ended, its embodiments are released. */
+  async forgetSession(session: string, release = true): Promise<void> {
+    const rooms = [...(this.sessions.get(session) ?? [])];
     this.sessions.delete(session);
+    if (release) for (const [roomId, agentId] of rooms) await this.credentials.release(roomId, { agentId, session });
   }
 
   /** Forget a principal whose state cannot outlive its MCP session (local or open sessions). */
