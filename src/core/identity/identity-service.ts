@@ -214,18 +214,23 @@ export class IdentityService {
 
   /** The principal of a passkey session (the web half creates sessions). */
   async sessionPrincipal(sessionSecret: string): Promise<Principal & { kind: 'session' }> {
-    const row = await this.deps.store.session(this.deps.credentials.hash(sessionSecret));
-    if (!row || row.revokedAt !== null || row.expiresAt <= this.now()) throw new SyncError('authentication_required', 'The session is unknown, expired or signed out; sign in again.');
-    if (row.kind !== 'user') throw new SyncError('authentication_required', 'A recovery session can only register a passkey (§11 item 12).');
+    const row = await this.liveSession(sessionSecret);
     return { kind: 'session', userId: row.userId };
   }
 
-  /** Who a session signs in, for pages (`GET /auth/session`). */
+  /** Who a session signs in, for pages (`GET /auth/session`): one read of the session, one of the user. */
   async sessionInfo(sessionSecret: string): Promise<{ user: { id: string; username: string; created_at: string }; expires_at: string }> {
-    const { userId } = await this.sessionPrincipal(sessionSecret);
-    const row = (await this.deps.store.session(this.deps.credentials.hash(sessionSecret)))!;
-    const user = await this.user(userId);
+    const row = await this.liveSession(sessionSecret);
+    const user = await this.user(row.userId);
     return { user: { id: user.id, username: user.username, created_at: iso(user.createdAt)! }, expires_at: iso(row.expiresAt)! };
+  }
+
+  /** A live user session's row, or authentication_required (unknown, expired, signed out, or a recovery session). */
+  private async liveSession(sessionSecret: string) {
+    const row = await this.deps.store.session(this.deps.credentials.hash(sessionSecret));
+    if (!row || row.revokedAt !== null || row.expiresAt <= this.now()) throw new SyncError('authentication_required', 'The session is unknown, expired or signed out; sign in again.');
+    if (row.kind !== 'user') throw new SyncError('authentication_required', 'A recovery session can only register a passkey (§11 item 12).');
+    return row;
   }
 
   /** Start a passkey session for a user (for the web half): the secret goes in an HttpOnly cookie. */

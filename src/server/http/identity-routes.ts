@@ -112,9 +112,9 @@ export function registerIdentityRoutes(app: Hono, { identity, auth, session }: I
   });
 
   app.get('/auth/session', async (c) => {
-    const signedIn = await session(c);
-    if (!signedIn || signedIn.kind !== 'session') throw new SyncError('authentication_required', 'Not signed in: sign in with a passkey on this server\'s pages.');
-    return send(c, 200, await identity.sessionInfo(getCookie(c, SESSION_COOKIE)!));
+    const secret = getCookie(c, SESSION_COOKIE);
+    if (!secret) throw new SyncError('authentication_required', 'Not signed in: sign in with a passkey on this server\'s pages.');
+    return send(c, 200, await identity.sessionInfo(secret));
   });
 
   app.post('/auth/device', limited(identity, 'device_start'), async (c) => send(c, 200, await identity.startDevice(await grantBody(c))));
